@@ -1,0 +1,5 @@
+"""The ``fostering-hub`` command line."""
+
+from ._app import main
+
+__all__ = ["main"]

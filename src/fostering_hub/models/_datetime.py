@@ -1,0 +1,112 @@
+"""Timestamps and dates on the wire.
+
+A timestamp is ISO 8601 text (or a ``datetime`` from Python). With an offset or ``Z`` it
+means that instant; without, it is local time in Europe/London and gets the offset in
+force then (GMT or BST). A local time that does not exist (the hour skipped when BST
+starts) is an error; an ambiguous one (the hour repeated when BST ends) is read as the
+first occurrence, in BST. Numbers (Unix times) are not accepted: JSON Schema vendors
+would read them differently. pendulum loads on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from ._errors import fail
+
+LONDON = "Europe/London"
+
+DATETIME_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?$"
+)
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DATETIME_RE = re.compile(DATETIME_PATTERN)
+_DATE_RE = re.compile(DATE_PATTERN)
+
+
+if TYPE_CHECKING:
+    from pendulum import Timezone
+
+
+@functools.cache
+def _london() -> Timezone:
+    import pendulum
+
+    return pendulum.timezone(LONDON)
+
+
+def to_london(value: dt.datetime) -> dt.datetime:
+    """Give a naive ``datetime`` the Europe/London offset in force; leave aware ones alone.
+
+    Raises ``ValueError`` for a local time skipped by the change to BST.
+    """
+    if value.tzinfo is not None and value.utcoffset() is not None:
+        return value
+    # pendulum reads an ambiguous time (fold=0) as the first occurrence, in BST, and
+    # moves a skipped one; a skipped time is the one whose wall clock does not survive.
+    local = _london().convert(value.replace(tzinfo=None, fold=0))
+    if local.replace(tzinfo=None) != value.replace(tzinfo=None, fold=0):
+        raise ValueError("local time does not exist in Europe/London")
+    return dt.datetime.fromisoformat(local.isoformat())
+
+
+def _datetime_shape(value: Any) -> Any:
+    if isinstance(value, str) and not _DATETIME_RE.fullmatch(value):
+        fail("datetime_parsing", "Input should be an ISO 8601 date and time")
+    if not isinstance(value, str | dt.datetime):
+        fail("datetime_type", "Input should be an ISO 8601 date and time string")
+    return value
+
+
+def _attach_zone(value: dt.datetime) -> dt.datetime:
+    try:
+        return to_london(value)
+    except ValueError:
+        fail(
+            "fh_nonexistent_local_time",
+            "Local time does not exist in Europe/London (skipped when BST starts)",
+        )
+
+
+def _timestamp_schema(schema: dict[str, Any]) -> None:
+    # RFC 3339 "date-time" demands an offset; naive London times are valid here, so the
+    # schema states the accepted shape as a pattern instead.
+    schema.pop("format", None)
+    schema["pattern"] = DATETIME_PATTERN
+
+
+def _date_shape(value: Any) -> Any:
+    if isinstance(value, dt.datetime) or not isinstance(value, str | dt.date):
+        fail("date_type", "Input should be an ISO 8601 date string (YYYY-MM-DD)")
+    if isinstance(value, str) and not _DATE_RE.fullmatch(value):
+        fail("date_parsing", "Input should be an ISO 8601 date (YYYY-MM-DD)")
+    return value
+
+
+Timestamp = Annotated[
+    dt.datetime,
+    BeforeValidator(_datetime_shape),
+    AfterValidator(_attach_zone),
+    Field(
+        json_schema_extra=_timestamp_schema,
+        description=(
+            "ISO 8601 date and time. With an offset or Z, that instant; without, "
+            "local time in Europe/London."
+        ),
+        examples=["2024-04-01T09:30:00+01:00"],
+    ),
+]
+"""A timezone-aware ``datetime``; naive input is read as Europe/London local time."""
+
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_date_shape),
+    Field(json_schema_extra={"pattern": DATE_PATTERN}, examples=["1985-06-30"]),
+]
+"""A calendar date given as ``YYYY-MM-DD`` (or a ``date``)."""

@@ -1,0 +1,62 @@
+"""Email addresses, validated with ``email-validator`` (syntax only, no DNS look-ups).
+
+Addresses are normalised as ``email-validator`` does (the domain lower-cased). Quoted
+local parts and non-ASCII addresses are refused so that every accepted address is also
+accepted by JSON Schema's ``email`` format. ``email_validator`` loads on first use.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from ._errors import fail
+
+# "$" is escaped inside the class: some JSON Schema tools rewrite a bare "$" as an anchor.
+_ATOM = r"[A-Za-z0-9!#\$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+#: Dot-atom local part at a dotted domain, ASCII only: the texts both validators accept.
+EMAIL_PATTERN = rf"^{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+{_LABEL}$"
+_EMAIL_RE = re.compile(EMAIL_PATTERN)
+MAX_EMAIL_LENGTH = 254
+
+
+def normalise_email(value: str) -> str:
+    """Return the normalised address, or raise ``ValueError`` (the message holds no input)."""
+    if len(value) > MAX_EMAIL_LENGTH or not _EMAIL_RE.fullmatch(value):
+        raise ValueError("not a valid email address")
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        result = validate_email(
+            value, check_deliverability=False, allow_smtputf8=False, allow_quoted_local=False
+        )
+    except EmailNotValidError:
+        # email-validator's messages quote parts of the address: never pass them on.
+        raise ValueError("not a valid email address") from None
+    return str(result.normalized)
+
+
+def _validate(value: str) -> str:
+    try:
+        return normalise_email(value)
+    except ValueError:
+        fail("fh_email", "Value is not a valid email address")
+
+
+EmailAddress = Annotated[
+    str,
+    Field(
+        json_schema_extra={
+            "format": "email",
+            "pattern": EMAIL_PATTERN,
+            "maxLength": MAX_EMAIL_LENGTH,
+        },
+        description="Email address (ASCII, no quoted local part); domain normalised to lower case.",
+        examples=["jo.bloggs@example.com"],
+    ),
+    AfterValidator(_validate),
+]
+"""A syntactically valid email address, normalised by ``email-validator``."""
