@@ -24,7 +24,7 @@ $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e ".[dev,demo,docs]"
+	$(PIP) install --quiet -e ".[dev,demo,docs,dataframes]"
 	@touch $@
 
 .PHONY: install
@@ -47,8 +47,18 @@ typecheck: $(VENV)/.installed-dev ## mypy --strict on src/
 docs: $(VENV)/.installed-dev ## Build the documentation site (strict)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
 
+# Ajv (Node.js) for tests/test_conformance.py; reinstalled when package-lock.json changes.
+AJV_DIR := tests/ajv
+$(AJV_DIR)/node_modules/.installed: $(AJV_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 18+) is needed for the conformance tests" >&2; exit 1; }
+	npm ci --prefix $(AJV_DIR) --no-audit --no-fund
+	@touch $@
+
+.PHONY: ajv
+ajv: $(AJV_DIR)/node_modules/.installed ## Install Ajv for the JSON Schema conformance tests
+
 .PHONY: pytest
-pytest: $(VENV)/.installed-dev ## Run the test suite
+pytest: $(VENV)/.installed-dev $(AJV_DIR)/node_modules/.installed ## Run the test suite
 	$(BIN)/pytest
 
 .PHONY: test
@@ -66,6 +76,7 @@ schemas: $(VENV)/.installed-dev ## Regenerate the committed JSON Schemas
 .PHONY: generated
 generated: schemas ## Regenerate every generated file (schemas, docs tables)
 	$(BIN)/python -c 'from fostering_hub.validation._codes import render_markdown; open("docs/_generated/error-codes.md", "w").write(render_markdown())'
+	$(BIN)/python -c 'from fostering_hub.validation._catalogue import render_markdown; open("docs/_generated/rules.md", "w").write(render_markdown())'
 
 .PHONY: bench
 bench: $(VENV)/.installed-dev ## Run the benchmarks (prints figures and ratios)

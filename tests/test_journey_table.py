@@ -112,7 +112,8 @@ def test_write_then_read(tmp_path: Path) -> None:
     assert write_journey_table(journeys, target) == 3
     assert target.read_text().splitlines()[0] == HEADER
     assert read_journey_table(target) == journeys
-    assert journeys_to_csv(journeys) == target.read_text()
+    with target.open(newline="") as handle:
+        assert journeys_to_csv(journeys) == handle.read()
 
 
 def test_read_reports_every_bad_row_with_line_and_no_values() -> None:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from .._version import __version__
-from . import _codes, _demo, _schema, _validate
+from . import _allocate, _codes, _demo, _rules, _schema, _validate
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -19,6 +19,8 @@ _COMMANDS: tuple[
     ("schema", _schema.register),
     ("validate", _validate.register),
     ("codes", _codes.register),
+    ("rules", _rules.register),
+    ("allocate", _allocate.register),
     ("demo", _demo.register),
 )
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..models import schema_names
 from ..models._schemas import render
+from ._output import fail_usage
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -19,11 +21,30 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("name", choices=schema_names(), help="which model")
     parser.add_argument("--compact", action="store_true", help="one line, no indentation")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="hub config whose handover profile tightens the handover schema",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    text = render(args.name)
+    if args.config is not None and args.name == "handover":
+        from ..config import ConfigError, load_config
+        from ..validation import handover_schema
+
+        try:
+            profile = load_config(args.config).handover
+        except ConfigError as error:
+            print(error, file=sys.stderr)
+            return 2
+        except OSError as error:
+            return fail_usage(f"cannot read config: {error.strerror or error}")
+        schema = handover_schema(profile)
+        text = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    else:
+        text = render(args.name)
     if args.compact:
         text = json.dumps(json.loads(text), separators=(",", ":"), sort_keys=True) + "\n"
     sys.stdout.write(text)

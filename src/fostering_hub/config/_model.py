@@ -17,6 +17,7 @@ from pydantic import Field, JsonValue, StrictBool, StrictFloat, StrictInt, model
 
 from ..models import (
     NORTH_EAST,
+    Channel,
     Cluster,
     ContactChannels,
     DfENumber,
@@ -91,6 +92,13 @@ class Weekday(StrEnum):
     SUN = "sun"
 
 
+class DueConvention(StrEnum):
+    """When a working-day or calendar-month target falls due on its last day."""
+
+    END_OF_DAY = "end_of_day"
+    SAME_TIME = "same_time"
+
+
 class CalendarSection(WireModel):
     """The hub's working calendar (used for working-day and working-hour targets)."""
 
@@ -105,6 +113,13 @@ class CalendarSection(WireModel):
     closures: list[IsoDate] = Field(
         default_factory=list, description="Extra closure days, e.g. between Christmas and 1 Jan."
     )
+    due_at: DueConvention = Field(
+        DueConvention.END_OF_DAY,
+        description=(
+            "When a target in working days or calendar months falls due on its last day: "
+            "at closing time, or at the time of day the clock started."
+        ),
+    )
 
     @model_validator(mode="after")
     def _opens_before_closes(self) -> CalendarSection:
@@ -116,10 +131,24 @@ class CalendarSection(WireModel):
         return self
 
 
+class TargetCondition(WireModel):
+    """Which journeys a target rule applies to (all given lists must match)."""
+
+    channels: list[Channel] | None = None
+    sources: list[str] | None = None
+    local_authorities: list[GSSCode] | None = None
+
+
 class SLATarget(WireModel):
-    """A response-time target, shaped like a service desk SLA (start, pause, stop)."""
+    """A response-time target, shaped like a service desk SLA (start, pause, stop).
+
+    Several rules may share a ``name``: for each journey the first whose ``when`` matches
+    applies (a rule without ``when`` matches every journey), as in Jira Service
+    Management, Zendesk and ServiceNow.
+    """
 
     name: Identifier
+    when: TargetCondition | None = None
     start: Stage
     stop: Stage
     pause_on: list[Stage] = Field(default_factory=list)
@@ -137,21 +166,23 @@ class SLASection(WireModel):
     targets: list[SLATarget] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _unique_names(self) -> SLASection:
-        names = [t.name for t in self.targets]
-        for index, name in enumerate(names):
-            if name in names[:index]:
+    def _reachable_rules(self) -> SLASection:
+        catch_all: set[str] = set()
+        for index, target in enumerate(self.targets):
+            if target.name in catch_all:
                 fail_at(
                     "SLASection",
                     [
                         (
                             ("targets", index, "name"),
                             "fh_config_inconsistent",
-                            "Two targets share a name",
+                            "An earlier rule with this name and no 'when' always applies first",
                             {},
                         )
                     ],
                 )
+            if target.when is None:
+                catch_all.add(target.name)
         return self
 
 
@@ -219,12 +250,36 @@ class ReportingSection(WireModel):
 
 
 class HandoverProfile(WireModel):
-    """Extra requirements the data sharing agreement puts on handover payloads."""
+    """Extra requirements the data sharing agreement puts on handover payloads.
+
+    ``required_fields`` names top-level handover fields that must be present and not null;
+    ``allowed_interests`` limits the fostering interests; ``max_notes_length`` caps the
+    free-text fields (``first_conversation_summary``, ``initial_visit_notes``). The
+    exported JSON Schema carries all three (``fostering-hub schema handover --config``).
+    """
 
     name: Identifier = "base"
     required_fields: list[str] = Field(default_factory=list)
     allowed_interests: list[FosteringInterest] | None = None
     max_notes_length: Annotated[StrictInt, Field(ge=0, le=5_000)] | None = None
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> HandoverProfile:
+        from ..models import Handover
+
+        errors: list[tuple[tuple[str | int, ...], str, str, dict[str, Any]]] = [
+            (
+                ("required_fields", index),
+                "fh_config_inconsistent",
+                "Not a handover field",
+                {},
+            )
+            for index, name in enumerate(self.required_fields)
+            if name not in Handover.model_fields
+        ]
+        if errors:
+            fail_at("HandoverProfile", errors)
+        return self
 
 
 class HubConfig(WireModel):
@@ -286,7 +341,7 @@ class HubConfig(WireModel):
         )
 
     def target(self, name: str) -> SLATarget | None:
-        """The SLA target called ``name``."""
+        """The first SLA target rule called ``name``."""
         return next((t for t in self.sla.targets if t.name == name), None)
 
 

@@ -17,7 +17,7 @@ from ._authority import (
 from ._base import PERSONAL_DATA_KEY, Personal, WireModel
 from ._codes import DfENumber, GSSCode, Identifier
 from ._consent import ConsentMeans, ConsentPurpose, ConsentRecord, LawfulBasis
-from ._datetime import IsoDate, Timestamp, to_london
+from ._datetime import IsoDate, Timestamp, london_date, to_london
 from ._email import EmailAddress, normalise_email
 from ._enquiry import Channel, Enquiry, FosteringInterest
 from ._handover import (
@@ -27,7 +27,16 @@ from ._handover import (
     Handover,
     InitialVisitOutcome,
 )
-from ._journey import MILESTONES, Journey, JourneyEvent, Stage, WithdrawalReason, can_follow
+from ._journey import (
+    MILESTONES,
+    PAUSES,
+    TERMINAL,
+    Journey,
+    JourneyEvent,
+    Stage,
+    WithdrawalReason,
+    can_follow,
+)
 from ._journey_table import (
     JOURNEY_COLUMNS,
     STAGE_COLUMNS,
@@ -48,10 +57,12 @@ __all__ = [
     "JOURNEY_COLUMNS",
     "MILESTONES",
     "NORTH_EAST",
+    "PAUSES",
     "PERSONAL_DATA_KEY",
     "SCHEMA_VERSION",
     "STAGE_COLUMNS",
     "SUPPORTED_SCHEMA_VERSIONS",
+    "TERMINAL",
     "Address",
     "AllocationRecord",
     "Applicant",
@@ -94,6 +105,7 @@ __all__ = [
     "iter_journey_table",
     "journeys_to_csv",
     "json_schema",
+    "london_date",
     "model_for",
     "normalise_email",
     "normalise_postcode",

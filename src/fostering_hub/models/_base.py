@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.fields import FieldInfo
+from pydantic_core import InitErrorDetails
 
 #: JSON Schema annotation on fields that hold personal data (UK GDPR Art 4(1)).
 PERSONAL_DATA_KEY = "x-personal-data"
@@ -58,6 +59,16 @@ class WireModel(BaseModel):
     def personal_fields(cls) -> frozenset[str]:
         """Names of this model's own fields that hold personal data."""
         return cls._personal_fields
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # pydantic's own frozen error shows the value assigned; this one never does.
+        if not name.startswith("_"):
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [InitErrorDetails(type="frozen_instance", loc=(name,), input=None)],
+                hide_input=True,
+            )
+        super().__setattr__(name, value)
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():

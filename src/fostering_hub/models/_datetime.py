@@ -46,14 +46,38 @@ def to_london(value: dt.datetime) -> dt.datetime:
 
     Raises ``ValueError`` for a local time skipped by the change to BST.
     """
-    if value.tzinfo is not None and value.utcoffset() is not None:
-        return value
+    offset = value.utcoffset()
+    if offset is not None:
+        return _fixed_offset(value, offset)
     # pendulum reads an ambiguous time (fold=0) as the first occurrence, in BST, and
     # moves a skipped one; a skipped time is the one whose wall clock does not survive.
     local = _london().convert(value.replace(tzinfo=None, fold=0))
     if local.replace(tzinfo=None) != value.replace(tzinfo=None, fold=0):
         raise ValueError("local time does not exist in Europe/London")
     return dt.datetime.fromisoformat(local.isoformat())
+
+
+def _fixed_offset(value: dt.datetime, offset: dt.timedelta) -> dt.datetime:
+    """An aware value as the same instant with a fixed offset.
+
+    A zone-aware value (e.g. ``zoneinfo``) whose wall time the zone skips is refused; one
+    in a repeated hour keeps the offset its ``fold`` selects; an offset with seconds (which
+    ISO 8601 text cannot carry) becomes UTC.
+    """
+    tzinfo = value.tzinfo
+    instant = value.astimezone(dt.UTC)
+    if instant.astimezone(tzinfo).replace(tzinfo=None) != value.replace(tzinfo=None, fold=0):
+        raise ValueError("local time does not exist in its time zone")
+    if offset % dt.timedelta(minutes=1):
+        return instant
+    if isinstance(tzinfo, dt.timezone):
+        return value
+    return value.astimezone(dt.timezone(offset))
+
+
+def london_date(value: dt.datetime) -> dt.date:
+    """The calendar date in Europe/London of an instant (a naive value is London time)."""
+    return to_london(value).astimezone(_london()).date()
 
 
 def _datetime_shape(value: Any) -> Any:
@@ -64,14 +88,27 @@ def _datetime_shape(value: Any) -> Any:
     return value
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+"""Timestamps outside these years are refused: before 1 December 1847 London kept local
+mean time (an offset of -00:01:15 that ISO 8601 text cannot carry), and the far ends
+overflow date arithmetic."""
+
+
 def _attach_zone(value: dt.datetime) -> dt.datetime:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        fail("fh_datetime_range", "Timestamp must fall between the years 1900 and 9998")
     try:
-        return to_london(value)
+        aware = to_london(value)
+    except OverflowError:
+        fail("fh_datetime_range", "Timestamp must fall between the years 1900 and 9998")
     except ValueError:
         fail(
             "fh_nonexistent_local_time",
             "Local time does not exist in Europe/London (skipped when BST starts)",
         )
+    if not FIRST_YEAR <= aware.astimezone(dt.UTC).year <= LAST_YEAR:
+        fail("fh_datetime_range", "Timestamp must fall between the years 1900 and 9998")
+    return aware
 
 
 def _timestamp_schema(schema: dict[str, Any]) -> None:

@@ -2,7 +2,9 @@
 
 Addresses are normalised as ``email-validator`` does (the domain lower-cased). Quoted
 local parts and non-ASCII addresses are refused so that every accepted address is also
-accepted by JSON Schema's ``email`` format. ``email_validator`` loads on first use.
+accepted by JSON Schema's ``email`` format. ``email_validator`` loads on first use. Most
+addresses are decided by ``_email_fast``, which does what ``email-validator`` does for
+ASCII dot-atom addresses; anything it is unsure of goes to ``email-validator`` itself.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from ._email_fast import fast_email
 from ._errors import fail
 
 # "$" is escaped inside the class: some JSON Schema tools rewrite a bare "$" as an anchor.
@@ -27,6 +30,21 @@ def normalise_email(value: str) -> str:
     """Return the normalised address, or raise ``ValueError`` (the message holds no input)."""
     if len(value) > MAX_EMAIL_LENGTH or not _EMAIL_RE.fullmatch(value):
         raise ValueError("not a valid email address")
+    fast = fast_email(value)
+    if fast:
+        return fast
+    if fast is False:
+        raise ValueError("not a valid email address")
+    return library_email(value)
+
+
+def library_email(value: str) -> str:
+    """The reference check with ``email-validator`` alone (after the pattern and length).
+
+    The fast path must agree with it on every input (``tests/test_fast_paths.py``).
+    """
+    if len(value) > MAX_EMAIL_LENGTH or not _EMAIL_RE.fullmatch(value):
+        raise ValueError("not a valid email address")
     from email_validator import EmailNotValidError, validate_email
 
     try:
@@ -36,7 +54,10 @@ def normalise_email(value: str) -> str:
     except EmailNotValidError:
         # email-validator's messages quote parts of the address: never pass them on.
         raise ValueError("not a valid email address") from None
-    return str(result.normalized)
+    # An IDNA domain ("xn--...") comes back in Unicode; keep the ASCII form so that the
+    # stored address is accepted again (and by JSON Schema's "email" format).
+    normalized = str(result.normalized)
+    return normalized if normalized.isascii() else str(result.ascii_email)
 
 
 def _validate(value: str) -> str:

@@ -61,6 +61,9 @@ class Handover(WireModel):
     allocation: AllocationRecord
     channel: Channel
     source: SourceText | None = None
+    joint_application: StrictBool | None = Field(
+        None, description="True for a couple applying together (two applicants expected)."
+    )
     applicants: list[Applicant] = Field(min_length=1, max_length=2)
     household: list[HouseholdMember] = Field(default_factory=list, max_length=20)
     interests: list[FosteringInterest] = Field(
@@ -117,6 +120,7 @@ _EXAMPLE: dict[str, Any] = {
     "allocation": {"policy": "council_tax", "reasons": ["Pays council tax to Sunderland"]},
     "channel": "web",
     "source": "social media",
+    "joint_application": False,
     "applicants": [
         {
             "first_name": "Alex",
@@ -146,6 +150,7 @@ _EXAMPLE: dict[str, Any] = {
         {"stage": "eoi", "at": "2024-05-07T10:00:00+01:00"},
         {"stage": "handed_over", "at": "2024-05-20T10:00:00+01:00"},
     ],
+    "first_conversation_summary": "Warm first call; keen on short breaks; visit booked.",
     "initial_visit_outcome": "proceed",
     "buddy_assigned": True,
     "buddy_reference": "BUDDY-17",

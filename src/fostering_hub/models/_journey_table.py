@@ -169,7 +169,8 @@ def write_journey_table(journeys: Iterable[Journey], target: str | Path | IO[str
     if isinstance(target, str | Path):
         with Path(target).open("w", newline="", encoding="utf-8") as handle:
             return write_journey_table(journeys, handle)
-    writer = csv.DictWriter(target, fieldnames=JOURNEY_COLUMNS, lineterminator="\n")
+    # RFC 4180 line ends: with them the csv module also quotes a bare "\r" in a cell.
+    writer = csv.DictWriter(target, fieldnames=JOURNEY_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     count = 0
     for journey in journeys:

@@ -48,7 +48,7 @@ class Applicant(WireModel):
     email: EmailAddress | None = Personal(None)
     address: Address | None = Personal(None)
     preferred_contact_method: ContactMethod | None = None
-    preferred_contact_times: str | None = Field(
+    preferred_contact_times: str | None = Personal(
         None, max_length=200, description="Free text, e.g. 'weekday evenings after 6pm'."
     )
 

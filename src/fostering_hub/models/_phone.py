@@ -4,7 +4,9 @@ National ("0191 498 0123") and international ("+44 191 498 0123", "0044 191 498 
 input are accepted. Only numbers with the UK country code 44 are accepted, and only
 those ``phonenumbers`` says are valid (so 07700 900xxx, Ofcom's drama mobile range, is
 rejected while the drama landline ranges such as 0191 498 0xxx are accepted).
-``phonenumbers`` is imported on first use, not when this module loads.
+``phonenumbers`` is imported on first use, not when this module loads. Most numbers are
+decided by ``_phone_fast``, which replays ``phonenumbers``' parsing and validation on its
+own metadata; anything it is unsure of goes to ``phonenumbers`` itself.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from ._errors import fail
+from ._phone_fast import fast_uk_phone
 
 #: The characters a phone number may be written with; checked before ``phonenumbers``
 #: so that the JSON Schema and the Python validator accept the same texts (no letters,
@@ -29,6 +32,21 @@ def normalise_uk_phone(value: str) -> str:
 
     >>> normalise_uk_phone("0191 498 0123")
     '+441914980123'
+    """
+    if not _INPUT_RE.fullmatch(value):
+        raise ValueError("not a UK phone number")
+    fast = fast_uk_phone(value)
+    if fast:
+        return fast
+    if fast is False:
+        raise ValueError("not a UK phone number")
+    return library_uk_phone(value)
+
+
+def library_uk_phone(value: str) -> str:
+    """The reference check with ``phonenumbers`` alone (after the input pattern).
+
+    The fast path must agree with it on every input (``tests/test_fast_paths.py``).
     """
     if not _INPUT_RE.fullmatch(value):
         raise ValueError("not a UK phone number")

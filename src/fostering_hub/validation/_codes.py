@@ -77,6 +77,7 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
         "date_from_datetime_inexact",
         "timezone_aware",
         "timezone_naive",
+        "fh_datetime_range",
     ),
     _code(
         "FH-S009",

@@ -11,6 +11,7 @@ from ..models import model_for, schema_names
 from ._codes import code_for
 from ._documents import Document
 from ._issues import ValidationIssue, issues_from_error
+from ._limits import DEFAULT_LIMITS, ValidationLimits, parse_document
 
 
 @attrs.frozen
@@ -20,6 +21,9 @@ class ValidationResult:
     file: str
     line: int | None
     errors: tuple[ValidationIssue, ...]
+    warnings: tuple[ValidationIssue, ...] = ()
+    not_checked: tuple[tuple[str, str], ...] = ()
+    """Rules that could not run, as ``(code, why)``."""
 
     @property
     def valid(self) -> bool:
@@ -28,12 +32,17 @@ class ValidationResult:
 
     def as_dict(self) -> dict[str, Any]:
         """The CLI's JSON shape for one result."""
-        return {
+        data: dict[str, Any] = {
             "file": self.file,
             "line": self.line,
             "valid": self.valid,
             "errors": [issue.as_dict() for issue in self.errors],
         }
+        if self.warnings:
+            data["warnings"] = [issue.as_dict() for issue in self.warnings]
+        if self.not_checked:
+            data["not_checked"] = [{"code": c, "why": why} for c, why in self.not_checked]
+        return data
 
 
 def validation_kinds() -> list[str]:
@@ -41,24 +50,20 @@ def validation_kinds() -> list[str]:
     return schema_names()
 
 
-def validate_json(kind: str, content: bytes | str) -> list[ValidationIssue]:
-    """Validate one JSON document of ``kind``; returns its issues (empty when valid).
+def validate_json(
+    kind: str, content: bytes | str, limits: ValidationLimits = DEFAULT_LIMITS
+) -> list[ValidationIssue]:
+    """Validate one JSON document of ``kind`` against its model (types and the model's own
+    cross-field checks); returns its issues, empty when valid.
 
-    Never raises for bad input: text that is not JSON, a JSON value of the wrong type or
-    an over-deep document all come back as issues with codes.
+    Never raises for bad input: text that is not JSON, a JSON value of the wrong type or a
+    document beyond ``limits`` all come back as issues with codes. For handovers, the rule
+    catalogue runs in :func:`validate_handover`.
     """
-    model = model_for(kind)
-    try:
-        model.model_validate_json(content)
-    except ValidationError as error:
-        return issues_from_error(error)
-    except (RecursionError, MemoryError):
-        return [
-            ValidationIssue(
-                code_for("fh_json_limits"), "", "Document is too large or nested too deeply"
-            )
-        ]
-    return []
+    data, problems = parse_document(content, limits)
+    if problems:
+        return problems
+    return validate_python(kind, data)
 
 
 def validate_python(kind: str, data: Any) -> list[ValidationIssue]:
@@ -72,8 +77,18 @@ def validate_python(kind: str, data: Any) -> list[ValidationIssue]:
     return []
 
 
-def validate_document(kind: str, document: Document) -> ValidationResult:
-    """Validate a :class:`Document` read by :func:`read_documents`."""
-    return ValidationResult(
-        document.file, document.line, tuple(validate_json(kind, document.content))
-    )
+def too_large_issue(size: int, limits: ValidationLimits) -> ValidationIssue:
+    """The issue for a document over ``limits.max_bytes`` (seen while reading it)."""
+    message = f"Document is at least {size} bytes; the limit is {limits.max_bytes}"
+    return ValidationIssue(code_for("fh_json_limits"), "", message)
+
+
+def validate_document(
+    kind: str, document: Document, limits: ValidationLimits = DEFAULT_LIMITS
+) -> ValidationResult:
+    """Validate a :class:`Document` read by :func:`read_documents` (types only)."""
+    if document.too_large is not None:
+        issues = [too_large_issue(document.too_large, limits)]
+    else:
+        issues = validate_json(kind, document.content, limits)
+    return ValidationResult(document.file, document.line, tuple(issues))
