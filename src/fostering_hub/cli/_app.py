@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from .._version import __version__
-from . import _allocate, _codes, _demo, _rules, _schema, _validate
+from . import _allocate, _codes, _demo, _retention, _rules, _schema, _sla, _validate
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -21,6 +21,8 @@ _COMMANDS: tuple[
     ("codes", _codes.register),
     ("rules", _rules.register),
     ("allocate", _allocate.register),
+    ("sla", _sla.register),
+    ("retention", _retention.register),
     ("demo", _demo.register),
 )
 

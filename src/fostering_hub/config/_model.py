@@ -9,6 +9,7 @@ validated for shape here.
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import StrEnum
 from typing import Annotated, Any
@@ -19,6 +20,7 @@ from ..models import (
     NORTH_EAST,
     Channel,
     Cluster,
+    ConsentPurpose,
     ContactChannels,
     DfENumber,
     DutyContact,
@@ -229,6 +231,65 @@ class RetentionSection(WireModel):
     rules: list[RetentionRule] = Field(default_factory=list)
 
 
+CONSENT_SOURCE = (
+    "UK GDPR Art 6(1)(a) consent and 6(1)(e) public task; ICO guidance on lawful basis "
+    "(public authorities use public task for their tasks); keeping in touch with people "
+    "who did not apply needs their permission (Fostering Network, 2023)"
+)
+
+
+class ConsentSection(WireModel):
+    """Which purposes need the person's consent and which the hub runs under public task.
+
+    A purpose in neither list is never allowed (``may_process`` says so); a purpose may not
+    be in both. ``reconfirm_after`` makes a consent without its own ``expires_at`` lapse that
+    long after it was given (unset: consent lasts until withdrawn).
+    """
+
+    consent_required: list[ConsentPurpose] = Field(
+        default_factory=lambda: [
+            ConsentPurpose.KEEP_IN_TOUCH,
+            ConsentPurpose.BUDDY_CONTACT,
+            ConsentPurpose.MARKETING,
+            ConsentPurpose.RESEARCH,
+        ],
+        json_schema_extra={"uniqueItems": True},
+        description="Purposes that need a consent record in force (Art 6(1)(a)).",
+    )
+    public_task: list[ConsentPurpose] = Field(
+        default_factory=lambda: [
+            ConsentPurpose.CONTACT_ABOUT_ENQUIRY,
+            ConsentPurpose.SHARE_WITH_LA,
+        ],
+        json_schema_extra={"uniqueItems": True},
+        description="Purposes the hub runs as the LAs' public task (Art 6(1)(e)).",
+    )
+    reconfirm_after: DurationSpec | None = Field(
+        None, description="Consent without an expiry lapses this long after it was given."
+    )
+    source: str = Field(CONSENT_SOURCE, min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _each_purpose_once(self) -> ConsentSection:
+        errors: list[tuple[tuple[str | int, ...], str, str, dict[str, Any]]] = []
+        for name in ("consent_required", "public_task"):
+            seen: set[ConsentPurpose] = set()
+            for index, purpose in enumerate(getattr(self, name)):
+                if purpose in seen:
+                    errors.append(
+                        ((name, index), "fh_config_inconsistent", "Purpose listed twice", {})
+                    )
+                seen.add(purpose)
+        both = set(self.public_task)
+        for index, purpose in enumerate(self.consent_required):
+            if purpose in both:
+                message = "A purpose cannot both need consent and run under public task"
+                errors.append((("consent_required", index), "fh_config_inconsistent", message, {}))
+        if errors:
+            fail_at("ConsentSection", errors)
+        return self
+
+
 class Frequency(StrEnum):
     """How often something happens."""
 
@@ -292,6 +353,7 @@ class HubConfig(WireModel):
     calendar: CalendarSection = CalendarSection()
     sla: SLASection = SLASection()
     retention: RetentionSection = RetentionSection()
+    consent: ConsentSection = ConsentSection()
     reporting: ReportingSection = ReportingSection()
     handover: HandoverProfile = HandoverProfile()
 
@@ -329,9 +391,9 @@ class HubConfig(WireModel):
             fail_at("HubConfig", errors)
         return self
 
-    @property
+    @functools.cached_property
     def cluster(self) -> Cluster:
-        """The member LAs as a :class:`~fostering_hub.models.Cluster`."""
+        """The member LAs as a :class:`~fostering_hub.models.Cluster` (built once)."""
         return Cluster(
             cluster_id=self.hub.id,
             brand_name=self.hub.brand_name,

@@ -61,6 +61,9 @@ class ConsentRecord(WireModel):
     given_at: Timestamp
     means: ConsentMeans
     withdrawn_at: Timestamp | None = None
+    withdrawal_means: ConsentMeans | None = Field(
+        None, description="How the withdrawal (or objection) reached the hub."
+    )
     expires_at: Timestamp | None = Field(
         None, description="When the consent lapses or must be re-confirmed."
     )
@@ -71,4 +74,6 @@ class ConsentRecord(WireModel):
             fail("fh_consent_dates", "withdrawn_at is before given_at")
         if self.expires_at is not None and self.expires_at < self.given_at:
             fail("fh_consent_dates", "expires_at is before given_at")
+        if self.withdrawal_means is not None and self.withdrawn_at is None:
+            fail("fh_consent_dates", "withdrawal_means is given without withdrawn_at")
         return self

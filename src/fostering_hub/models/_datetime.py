@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import TzInfo
 
 from ._errors import fail
 
@@ -51,10 +52,11 @@ def to_london(value: dt.datetime) -> dt.datetime:
         return _fixed_offset(value, offset)
     # pendulum reads an ambiguous time (fold=0) as the first occurrence, in BST, and
     # moves a skipped one; a skipped time is the one whose wall clock does not survive.
-    local = _london().convert(value.replace(tzinfo=None, fold=0))
-    if local.replace(tzinfo=None) != value.replace(tzinfo=None, fold=0):
+    wall = value.replace(tzinfo=None, fold=0)
+    local = _london().convert(wall)
+    if local.replace(tzinfo=None) != wall:
         raise ValueError("local time does not exist in Europe/London")
-    return dt.datetime.fromisoformat(local.isoformat())
+    return wall.replace(tzinfo=dt.timezone(local.utcoffset() or dt.timedelta(0)))
 
 
 def _fixed_offset(value: dt.datetime, offset: dt.timedelta) -> dt.datetime:
@@ -65,13 +67,13 @@ def _fixed_offset(value: dt.datetime, offset: dt.timedelta) -> dt.datetime:
     ISO 8601 text cannot carry) becomes UTC.
     """
     tzinfo = value.tzinfo
+    if isinstance(tzinfo, dt.timezone | TzInfo) and not offset % dt.timedelta(minutes=1):
+        return value  # a fixed offset: every wall time exists, nothing to normalise
     instant = value.astimezone(dt.UTC)
     if instant.astimezone(tzinfo).replace(tzinfo=None) != value.replace(tzinfo=None, fold=0):
         raise ValueError("local time does not exist in its time zone")
     if offset % dt.timedelta(minutes=1):
         return instant
-    if isinstance(tzinfo, dt.timezone):
-        return value
     return value.astimezone(dt.timezone(offset))
 
 
@@ -106,7 +108,9 @@ def _attach_zone(value: dt.datetime) -> dt.datetime:
             "fh_nonexistent_local_time",
             "Local time does not exist in Europe/London (skipped when BST starts)",
         )
-    if not FIRST_YEAR <= aware.astimezone(dt.UTC).year <= LAST_YEAR:
+    if aware.year in (FIRST_YEAR, LAST_YEAR) and not (
+        FIRST_YEAR <= aware.astimezone(dt.UTC).year <= LAST_YEAR
+    ):
         fail("fh_datetime_range", "Timestamp must fall between the years 1900 and 9998")
     return aware
 

@@ -27,7 +27,7 @@ from ._codes import ERROR_CODES, FALLBACK_CODE, ErrorCode, code_for, describe
 from ._documents import Document, read_documents
 from ._handover import HANDOVER_VERSIONS, HandoverReport, RuleOutcome, validate_handover
 from ._issues import ValidationIssue, issues_from_error, json_pointer
-from ._limits import DEFAULT_LIMITS, ValidationLimits, parse_document
+from ._limits import DEFAULT_LIMITS, ValidationLimits, limit_problem, parse_document
 from ._profile import handover_schema
 from ._validate import (
     ValidationResult,
@@ -64,6 +64,7 @@ __all__ = [
     "handover_schema",
     "issues_from_error",
     "json_pointer",
+    "limit_problem",
     "parse_document",
     "read_documents",
     "rule",

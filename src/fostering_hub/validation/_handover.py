@@ -26,7 +26,13 @@ from ._catalogue import (
 )
 from ._codes import code_for
 from ._issues import ValidationIssue, issues_from_error
-from ._limits import DEFAULT_LIMITS, ValidationLimits, parse_document
+from ._limits import (
+    DEFAULT_LIMITS,
+    ValidationLimits,
+    limit_problem,
+    needs_walk,
+    parse_document,
+)
 
 if TYPE_CHECKING:
     from ..config import HubConfig
@@ -148,7 +154,7 @@ def validate_handover(
     else:
         data: Any = document
         if isinstance(document, bytes | str):
-            data, problems = parse_document(document, limits)
+            data, problems = parse_document(document, limits, walk=needs_walk(limits))
             if problems:
                 return HandoverReport(
                     tuple(problems), _not_run("the document is not valid JSON"), strict
@@ -160,6 +166,10 @@ def validate_handover(
         try:
             handover = model.model_validate(data)
         except ValidationError as error:
+            # Hostile input (a huge string, deep nesting) is reported as the limit it breaks.
+            problem = limit_problem(data, limits)
+            if problem is not None:
+                return HandoverReport((problem,), _not_run("the document breaks a limit"), strict)
             why = "the payload did not pass schema validation"
             return HandoverReport(tuple(issues_from_error(error)), _not_run(why), strict)
         except RecursionError:

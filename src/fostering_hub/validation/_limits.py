@@ -39,9 +39,14 @@ def _limit_issue(path: str, message: str) -> ValidationIssue:
 
 
 def parse_document(
-    content: bytes | str, limits: ValidationLimits = DEFAULT_LIMITS
+    content: bytes | str, limits: ValidationLimits = DEFAULT_LIMITS, *, walk: bool = True
 ) -> tuple[Any, list[ValidationIssue]]:
-    """Parse ``content`` as JSON within ``limits``: ``(value, [])`` or ``(None, issues)``."""
+    """Parse ``content`` as JSON within ``limits``: ``(value, [])`` or ``(None, issues)``.
+
+    With ``walk=False`` only the size and the parser's own bounds are checked; call
+    :func:`limit_problem` on the value later (validators do so when a document fails, or
+    when the limits are tighter than the defaults, which every valid model stays within).
+    """
     size = len(content.encode() if isinstance(content, str) else content)
     if size > limits.max_bytes:
         return None, [
@@ -56,12 +61,24 @@ def parse_document(
         if "number out of range" in message:
             return None, [_limit_issue("", f"A number is too long ({message})")]
         return None, [ValidationIssue(code_for("json_invalid"), "", f"Invalid JSON: {message}")]
-    problem = _walk(value, limits)
+    problem = limit_problem(value, limits) if walk else None
     return (None, [problem]) if problem else (value, [])
 
 
-def _walk(value: Any, limits: ValidationLimits) -> ValidationIssue | None:
-    """The first limit ``value`` breaks, found without recursion."""
+def needs_walk(limits: ValidationLimits) -> bool:
+    """True when ``limits`` are tighter than the defaults (which valid models never reach)."""
+    return (
+        limits.max_depth < DEFAULT_LIMITS.max_depth
+        or limits.max_string_length < DEFAULT_LIMITS.max_string_length
+        or limits.max_number_digits < DEFAULT_LIMITS.max_number_digits
+    )
+
+
+def limit_problem(value: Any, limits: ValidationLimits) -> ValidationIssue | None:
+    """The first limit a parsed ``value`` breaks (depth, string, number), or ``None``.
+
+    Iterative, so a deep document cannot exhaust the stack.
+    """
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
     while stack:
         item, loc = stack.pop()

@@ -11,7 +11,13 @@ from ..models import model_for, schema_names
 from ._codes import code_for
 from ._documents import Document
 from ._issues import ValidationIssue, issues_from_error
-from ._limits import DEFAULT_LIMITS, ValidationLimits, parse_document
+from ._limits import (
+    DEFAULT_LIMITS,
+    ValidationLimits,
+    limit_problem,
+    needs_walk,
+    parse_document,
+)
 
 
 @attrs.frozen
@@ -60,10 +66,15 @@ def validate_json(
     document beyond ``limits`` all come back as issues with codes. For handovers, the rule
     catalogue runs in :func:`validate_handover`.
     """
-    data, problems = parse_document(content, limits)
+    data, problems = parse_document(content, limits, walk=needs_walk(limits))
     if problems:
         return problems
-    return validate_python(kind, data)
+    issues = validate_python(kind, data)
+    if issues:  # hostile input is reported as the limit it breaks
+        problem = limit_problem(data, limits)
+        if problem is not None:
+            return [problem]
+    return issues
 
 
 def validate_python(kind: str, data: Any) -> list[ValidationIssue]:
