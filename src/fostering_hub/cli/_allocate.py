@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ._output import emit_json, fail_usage
+from ._output import config_error, emit_json, fail_usage, load_hub_config
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -31,19 +31,16 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any] | int:
     from ..allocation import Allocator
-    from ..config import ConfigError, load_config, locate
+    from ..config import ConfigError
 
+    config = load_hub_config(args.config)
+    if isinstance(config, int):
+        return config
     try:
-        config = load_config(args.config)
         base = args.config.parent if args.config else None
         allocator = Allocator.from_config(config, base_dir=base)
     except ConfigError as error:
-        if args.config and error.issues and error.issues[0].line is None:
-            error = locate(error, args.config)
-        print(error, file=sys.stderr)
-        return 2
-    except OSError as error:
-        return fail_usage(f"cannot read config: {error.strerror or error}")
+        return config_error(error, args.config)
     return config, allocator
 
 

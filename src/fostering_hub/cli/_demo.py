@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import Any
 
-from ._output import fail_usage
+from ._output import fail_usage, load_hub_config
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -41,17 +40,11 @@ def _progress(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..config import ConfigError, load_config
-
     if args.enquiries < 1:
         return fail_usage("--enquiries must be at least 1")
-    try:
-        config = load_config(args.config)
-    except ConfigError as error:
-        print(error, file=sys.stderr)
-        return 2
-    except OSError as error:
-        return fail_usage(f"cannot read config: {error.strerror or error}")
+    config = load_hub_config(args.config)
+    if isinstance(config, int):
+        return config
     try:
         from ..synthetic import generate_year
     except ImportError as error:  # faker is in the demo extra

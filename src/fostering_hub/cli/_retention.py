@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._output import fail_usage
+from ._output import fail_usage, load_hub_config
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -59,19 +59,12 @@ def _today() -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..config import ConfigError, load_config, locate
     from ..gdpr import TableError, read_consent_table, read_flags_table, retention_sweep_table
     from ..models import JourneyTableError
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as error:
-        if args.config and error.issues and error.issues[0].line is None:
-            error = locate(error, args.config)
-        print(error, file=sys.stderr)
-        return 2
-    except OSError as error:
-        return fail_usage(f"cannot read config: {error.strerror or error}")
+    config = load_hub_config(args.config)
+    if isinstance(config, int):
+        return config
     try:
         consents = read_consent_table(args.consents) if args.consents else None
         flags = read_flags_table(args.flags) if args.flags else None

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..models import schema_names
 from ..models._schemas import render
-from ._output import fail_usage
+from ._output import load_hub_config
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -31,17 +31,12 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.config is not None and args.name == "handover":
-        from ..config import ConfigError, load_config
         from ..validation import handover_schema
 
-        try:
-            profile = load_config(args.config).handover
-        except ConfigError as error:
-            print(error, file=sys.stderr)
-            return 2
-        except OSError as error:
-            return fail_usage(f"cannot read config: {error.strerror or error}")
-        schema = handover_schema(profile)
+        config = load_hub_config(args.config)
+        if isinstance(config, int):
+            return config
+        schema = handover_schema(config.handover)
         text = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     else:
         text = render(args.name)

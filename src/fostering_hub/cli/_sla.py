@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ._output import fail_usage
+from ._output import fail_usage, instant_arg, load_hub_config
 
 if TYPE_CHECKING:
     from ..models import Journey
@@ -83,41 +83,19 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--config", type=Path, help="hub config (default: North East)")
     parser.add_argument(
         "--as-of",
-        type=_instant,
+        type=instant_arg,
         help="evaluate as of this time (ISO 8601; without an offset, London time; default: now)",
     )
     parser.add_argument("--format", choices=("text", "csv", "json"), default="text")
     parser.set_defaults(run=run)
 
 
-def _instant(text: str) -> dt.datetime:
-    from ..models import to_london
-
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected an ISO 8601 date and time") from None
-    try:
-        return to_london(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            "that local time does not exist in Europe/London (skipped when BST starts)"
-        ) from None
-
-
 def _targets(args: argparse.Namespace) -> list[Target] | int:
-    from ..config import ConfigError, load_config, locate
     from ..sla import targets_from_config
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as error:
-        if args.config and error.issues and error.issues[0].line is None:
-            error = locate(error, args.config)
-        print(error, file=sys.stderr)
-        return 2
-    except OSError as error:
-        return fail_usage(f"cannot read config: {error.strerror or error}")
+    config = load_hub_config(args.config)
+    if isinstance(config, int):
+        return config
     targets = targets_from_config(config)
     if not targets:
         return fail_usage("the hub config has no SLA targets ([[sla.targets]])")

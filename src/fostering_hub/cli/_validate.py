@@ -26,7 +26,7 @@ from ..validation import (
     validation_kinds,
 )
 from ..validation._validate import too_large_issue
-from ._output import fail_usage
+from ._output import fail_usage, instant_arg
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -54,7 +54,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument(
         "--as-of",
-        type=_instant,
+        type=instant_arg,
         help="the clock for 'not in the future' (ISO 8601; default: now)",
     )
     parser.add_argument(
@@ -65,15 +65,6 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--max-bytes", type=int, default=limits.max_bytes, help="per document")
     parser.add_argument("--max-depth", type=int, default=limits.max_depth, help="JSON nesting")
     parser.set_defaults(run=run)
-
-
-def _instant(text: str) -> dt.datetime:
-    from ..models import to_london
-
-    try:
-        return to_london(dt.datetime.fromisoformat(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected an ISO 8601 date and time") from None
 
 
 class _Validator:
