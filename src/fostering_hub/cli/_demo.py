@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         from ..synthetic import generate_year
     except ImportError as error:  # faker is in the demo extra
         return fail_usage(f"the demo needs the 'demo' extra ({error.name} is missing)")
-    from ..models import MILESTONES, write_journey_table
+    from ..models import write_journey_table
     from ..validation import validate_json
 
     _progress(f"{config.hub.brand_name}: {len(config.members)} local authorities")
@@ -69,6 +69,22 @@ def run(args: argparse.Namespace) -> int:
     rows = write_journey_table(year.journeys, args.out / "journeys.csv")
     _progress(f"wrote {rows} journeys to {args.out / 'journeys.csv'}")
 
+    from ..models import to_london
+
+    as_of = to_london(dt.datetime.combine(year.end, dt.time(0)))
+    _progress(f"evaluating as of {as_of.isoformat()} (the end of the synthetic year)")
+    _funnel(year)
+    _allocation(config, year)
+    _sla(config, year, as_of, args.out)
+    _retention(config, year, as_of, args.out)
+    print()
+    print(f"Output: {args.out.resolve()}")
+    return 1 if invalid else 0
+
+
+def _funnel(year: Any) -> None:
+    from ..models import MILESTONES
+
     print()
     print("Funnel (enquiries reaching each stage):")
     reached = collections.Counter(
@@ -80,22 +96,64 @@ def run(args: argparse.Namespace) -> int:
     withdrawn = collections.Counter(
         j.withdrawal.reason.value for j in year.journeys if j.withdrawal and j.withdrawal.reason
     )
-    print(
-        f"  {'withdrawn':<14} {sum(withdrawn.values()):>6}  "
-        + ", ".join(f"{code} {count}" for code, count in sorted(withdrawn.items()))
-    )
+    reasons = ", ".join(f"{code} {count}" for code, count in sorted(withdrawn.items()))
+    print(f"  {'withdrawn':<14} {sum(withdrawn.values()):>6}  {reasons}")
     print()
     print("Enquiries by channel:")
     for channel, count in collections.Counter(
         e.channel.value for e in year.enquiries
     ).most_common():
         print(f"  {channel:<14} {count:>6}")
-    print()
-    print("Households allocated, by local authority:")
+
+
+def _allocation(config: Any, year: Any) -> None:
+    from ..allocation import Allocator
+
+    allocator = Allocator.from_config(config)
+    decisions = allocator.allocate_all(year.enquiries)
     names = {m.gss_code: m.name for m in config.cluster.members}
-    allocated = collections.Counter(j.local_authority for j in year.journeys if j.local_authority)
+    print()
+    print(f"Allocation by the hub's policy chain ({' > '.join(config.allocation.chain)}):")
+    by_policy = collections.Counter(d.policy if d.allocated else "unallocated" for d in decisions)
+    print("  decided by: " + ", ".join(f"{p} {n}" for p, n in by_policy.most_common()))
+    allocated = collections.Counter(d.local_authority for d in decisions if d.local_authority)
     for code, count in sorted(allocated.items(), key=lambda item: -item[1]):
         print(f"  {names.get(code, code):<22} {count:>6}")
+
+
+def _sla(config: Any, year: Any, as_of: dt.datetime, out: Path) -> None:
+    import csv
+
+    from ..sla import RESULT_COLUMNS, SLAStatus, evaluate_journey, targets_from_config
+
+    targets = targets_from_config(config)
+    results = [r for j in year.journeys for r in evaluate_journey(j, targets, as_of)]
+    with (out / "sla.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=RESULT_COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(r.as_dict() for r in results)
     print()
-    print(f"Output: {args.out.resolve()}")
-    return 1 if invalid else 0
+    print("SLA targets (met % of those decided):")
+    for name in dict.fromkeys(t.name for t in targets):
+        counts = collections.Counter(r.status for r in results if r.target == name)
+        met, breached = counts[SLAStatus.MET], counts[SLAStatus.BREACHED]
+        rate = f"{met / (met + breached):6.1%}" if met + breached else "     -"
+        print(
+            f"  {name:<16} met {rate}  (met {met}, breached {breached}, "
+            f"open {counts[SLAStatus.PENDING] + counts[SLAStatus.AT_RISK]})"
+        )
+
+
+def _retention(config: Any, year: Any, as_of: dt.datetime, out: Path) -> None:
+    from ..gdpr import retention_sweep
+
+    report = retention_sweep(year.journeys, config, as_of=as_of.date())
+    (out / "retention.csv").write_text(report.to_csv(), encoding="utf-8")
+    print()
+    print(f"Retention schedule as of {as_of.date().isoformat()}:")
+    statuses = collections.Counter(d.status.value for d in report.decisions)
+    actions = collections.Counter(
+        f"{d.action.value} {d.due.year}" for d in report.decisions if d.action and d.due
+    )
+    print("  " + ", ".join(f"{s} {n}" for s, n in sorted(statuses.items())))
+    print("  actions falling due: " + ", ".join(f"{a} ({n})" for a, n in sorted(actions.items())))
