@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..models import JOURNEY_COLUMNS, JourneyTableError
+from ..models import JourneyTableError, check_journey_header
 from ._pseudonym import Pseudonymiser
 
 
@@ -34,18 +34,7 @@ def _eager(table: Any) -> Any:
 
 
 def _check_columns(frame: Any) -> None:
-    columns = list(frame.columns)
-    problems = [
-        {"line": 1, "path": f"/{c}", "code": "FH-S001", "message": "Missing column"}
-        for c in JOURNEY_COLUMNS
-        if c not in columns
-    ] + [
-        {"line": 1, "path": f"/{c}", "code": "FH-S002", "message": "Unknown column"}
-        for c in columns
-        if c not in JOURNEY_COLUMNS
-    ]
-    if problems:
-        raise JourneyTableError("<data frame>", problems)
+    check_journey_header(list(frame.columns), "<data frame>")
 
 
 def _cell(value: Any) -> Any:

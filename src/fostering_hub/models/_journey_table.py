@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -164,6 +164,22 @@ class JourneyTableError(ValueError):
         )
 
 
+def check_journey_header(columns: Sequence[str], source: str) -> None:
+    """Raise :class:`JourneyTableError` unless ``columns`` are exactly
+    :data:`JOURNEY_COLUMNS` (in any order), naming each missing or unknown column."""
+    problems = [
+        {"line": 1, "path": f"/{c}", "code": "FH-S001", "message": "Missing column"}
+        for c in JOURNEY_COLUMNS
+        if c not in columns
+    ] + [
+        {"line": 1, "path": f"/{c}", "code": "FH-S002", "message": "Unknown column"}
+        for c in columns
+        if c not in JOURNEY_COLUMNS
+    ]
+    if problems:
+        raise JourneyTableError(source, problems)
+
+
 def write_journey_table(journeys: Iterable[Journey], target: str | Path | IO[str]) -> int:
     """Write ``journeys`` as a journey table (CSV with a header). Returns the row count."""
     if isinstance(target, str | Path):
@@ -199,19 +215,7 @@ def iter_journey_table(
             yield from iter_journey_table(handle)
         return
     reader = csv.DictReader(source)
-    header = reader.fieldnames or []
-    name = getattr(source, "name", "<journey table>")
-    problems = [
-        {"line": 1, "path": f"/{c}", "code": "FH-S001", "message": "Missing column"}
-        for c in JOURNEY_COLUMNS
-        if c not in header
-    ] + [
-        {"line": 1, "path": f"/{c}", "code": "FH-S002", "message": "Unknown column"}
-        for c in header
-        if c not in JOURNEY_COLUMNS
-    ]
-    if problems:
-        raise JourneyTableError(str(name), problems)
+    check_journey_header(reader.fieldnames or [], str(getattr(source, "name", "<journey table>")))
     for row in reader:
         try:
             yield reader.line_num, journey_from_row(row)
