@@ -77,6 +77,7 @@ schemas: $(VENV)/.installed-dev ## Regenerate the committed JSON Schemas
 generated: schemas ## Regenerate every generated file (schemas, docs tables)
 	$(BIN)/python -c 'from fostering_hub.validation._codes import render_markdown; open("docs/_generated/error-codes.md", "w").write(render_markdown())'
 	$(BIN)/python -c 'from fostering_hub.validation._catalogue import render_markdown; open("docs/_generated/rules.md", "w").write(render_markdown())'
+	$(BIN)/python -c 'from fostering_hub.kpi._catalogue import render_markdown; open("docs/_generated/kpis.md", "w").write(render_markdown())'
 
 .PHONY: bench
 bench: $(VENV)/.installed-dev ## Run the benchmarks (prints figures and ratios)

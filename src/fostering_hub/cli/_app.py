@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from .._version import __version__
-from . import _allocate, _codes, _demo, _retention, _rules, _schema, _sla, _validate
+from . import _allocate, _codes, _demo, _kpi, _retention, _rules, _schema, _sla, _validate
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -23,6 +23,7 @@ _COMMANDS: tuple[
     ("allocate", _allocate.register),
     ("sla", _sla.register),
     ("retention", _retention.register),
+    ("kpi", _kpi.register),
     ("demo", _demo.register),
 )
 

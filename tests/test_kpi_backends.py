@@ -1,0 +1,350 @@
+"""Identical KPI figures on every backend: pandas, polars (eager and lazy), pyarrow, DuckDB
+(default and own connection) and PySpark in local mode, each answered in its own kind.
+
+PySpark needs Java; without it (or without pyspark) its tests are skipped with the reason
+shown in the summary (``-ra``), not silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import duckdb
+import narwhals as nw
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+from _kpi_data import AS_OF, FINANCIAL_YEARS, ROWS, frame_rows, keyed
+from fostering_hub.config import load_config
+from fostering_hub.kpi import KPI_IDS, compute_kpis
+from fostering_hub.models import JOURNEY_COLUMNS
+
+CONFIG = load_config()
+DEMO_AS_OF = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
+
+
+def _working_hours_config() -> Any:
+    """The North East config with a first-contact target the query cannot compute (a
+    working calendar): the SLA engine's own path."""
+    targets = [
+        t.model_copy(update={"duration": "8 working hours"}) if t.name == "first_contact" else t
+        for t in CONFIG.sla.targets
+    ]
+    targets = [type(t).model_validate(t.model_dump()) for t in targets]
+    return CONFIG.model_copy(update={"sla": CONFIG.sla.model_copy(update={"targets": targets})})
+
+
+WORKING_HOURS = _working_hours_config()
+
+
+@pytest.fixture(scope="module")
+def demo_rows() -> list[dict[str, str]]:
+    """A synthetic year (300 enquiries) plus the fixed table's rows."""
+    from fostering_hub.synthetic import generate_year
+
+    year = generate_year(CONFIG, seed=11, enquiries=300, start=dt.date(2024, 1, 1))
+    return [j.to_row() for j in year.journeys] + ROWS
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local SparkSession for the whole run (it takes seconds to start)."""
+    pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("PySpark needs Java: no java on PATH and no JAVA_HOME")
+    from pyspark.sql import SparkSession
+
+    del pyspark
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("fostering-hub-kpi-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.default.parallelism", "1")
+        .config("spark.sql.session.timeZone", "America/New_York")  # must not matter
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def _strings(rows: list[dict[str, str]], empty: Any = "") -> dict[str, list[Any]]:
+    return {c: [r[c] if r[c] != "" else empty for r in rows] for c in JOURNEY_COLUMNS}
+
+
+MAKERS: dict[str, Callable[[list[dict[str, str]]], Any]] = {
+    "pandas": lambda rows: pd.DataFrame(_strings(rows)),
+    "pandas, NaN for empty": lambda rows: pd.DataFrame(_strings(rows, None)),
+    "polars": lambda rows: pl.DataFrame(_strings(rows)),
+    "polars lazy": lambda rows: pl.DataFrame(_strings(rows, None)).lazy(),
+    "pyarrow": lambda rows: pa.table(_strings(rows, None)),
+    "duckdb": lambda rows: duckdb.from_arrow(pa.table(_strings(rows, None))),
+    "duckdb, own connection": lambda rows: duckdb.connect().from_arrow(pa.table(_strings(rows))),
+}
+KINDS: dict[str, type] = {
+    "pandas": pd.DataFrame,
+    "pandas, NaN for empty": pd.DataFrame,
+    "polars": pl.DataFrame,
+    "polars lazy": pl.LazyFrame,
+    "pyarrow": pa.Table,
+    "duckdb": duckdb.DuckDBPyRelation,
+    "duckdb, own connection": duckdb.DuckDBPyRelation,
+}
+
+
+def _spark_frame(spark: Any, rows: list[dict[str, str]]) -> Any:
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    schema = StructType([StructField(c, StringType(), True) for c in JOURNEY_COLUMNS])
+    return spark.createDataFrame(
+        [tuple(r[c] or None for c in JOURNEY_COLUMNS) for r in rows], schema=schema
+    )
+
+
+def _canonical(result: Any) -> list[tuple[Any, ...]]:
+    rows = frame_rows(result)
+    return sorted(tuple(r.values()) for r in rows)
+
+
+CALLS: list[dict[str, Any]] = [
+    {"kpis": list(KPI_IDS), "by": ["local_authority"], "as_of": DEMO_AS_OF, "config": CONFIG},
+    {
+        "kpis": list(KPI_IDS),
+        "by": ["channel", "source"],
+        "period": "quarter",
+        "as_of": DEMO_AS_OF,
+        "config": WORKING_HOURS,
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def reference(demo_rows: list[dict[str, str]]) -> list[list[tuple[Any, ...]]]:
+    """Each call's figures on eager polars, the backend the others are compared with."""
+    return [_canonical(compute_kpis(pl.DataFrame(demo_rows), **call)) for call in CALLS]
+
+
+#: Backends the second call (the SLA engine's path) runs on: eager pandas and pyarrow,
+#: and both ways rows go back to a lazy backend (polars; literal rows on DuckDB).
+ENGINE_PATH = ("pandas", "pyarrow", "polars lazy", "duckdb, own connection")
+
+
+@pytest.mark.parametrize("backend", list(MAKERS))
+def test_same_figures_on_every_backend(
+    backend: str, demo_rows: list[dict[str, str]], reference: list[list[tuple[Any, ...]]]
+) -> None:
+    for number, (call, expected) in enumerate(zip(CALLS, reference, strict=True)):
+        if number and backend not in ENGINE_PATH:
+            continue
+        result = compute_kpis(MAKERS[backend](demo_rows), **call)
+        assert isinstance(result, KINDS[backend]), type(result)
+        assert _canonical(result) == expected
+
+
+@pytest.mark.parametrize("backend", list(MAKERS))
+def test_hand_computed_figures_on_every_backend(backend: str) -> None:
+    result = compute_kpis(MAKERS[backend](ROWS), kpis=list(KPI_IDS), as_of=AS_OF, config=CONFIG)
+    assert keyed(result) == FINANCIAL_YEARS
+
+
+def test_pyspark(
+    spark: Any, demo_rows: list[dict[str, str]], reference: list[list[tuple[Any, ...]]]
+) -> None:
+    """One call for the whole catalogue (PySpark builds and plans a query in tens of
+    seconds), and the SLA engine's path, whose rows go back through the session."""
+    from pyspark.sql import DataFrame
+
+    frame = _spark_frame(spark, demo_rows)
+    result = compute_kpis(frame, **CALLS[0])
+    assert isinstance(result, DataFrame)
+    assert _canonical(result) == reference[0]
+    call = dict(CALLS[1], kpis=["first_contact_sla_rate"])
+    engine = compute_kpis(frame, **call)
+    assert isinstance(engine, DataFrame)
+    expected = [r for r in reference[1] if r[3] == "first_contact_sla_rate"]
+    assert _canonical(engine) == expected
+
+
+def test_sla_rate_in_the_query_equals_the_sla_engine(
+    demo_rows: list[dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The in-query first-contact rule (elapsed time, callbacks) gives the SLA engine's
+    own figures, with and without groups, as of several times."""
+    from fostering_hub.kpi import _first_contact
+
+    frame = pl.DataFrame(demo_rows)
+    calls = [
+        {"by": [], "as_of": DEMO_AS_OF},
+        {"by": ["local_authority", "channel"], "period": "month", "as_of": DEMO_AS_OF},
+        {"by": ["channel"], "as_of": dt.datetime(2024, 6, 3, 9, 30, tzinfo=dt.UTC)},
+    ]
+    in_query = [
+        _canonical(compute_kpis(frame, kpis="first_contact_sla_rate", config=CONFIG, **c))
+        for c in calls
+    ]
+    monkeypatch.setattr(_first_contact, "in_query", lambda targets: False)
+    engine = [
+        _canonical(compute_kpis(frame, kpis="first_contact_sla_rate", config=CONFIG, **c))
+        for c in calls
+    ]
+    assert in_query == engine
+    assert all(in_query)
+
+
+def test_sla_engine_path_counts_what_the_engine_says(demo_rows: list[dict[str, str]]) -> None:
+    """With a working-hours target the rate is the SLA engine's statuses, counted."""
+    from fostering_hub.sla import evaluate_table, targets_from_config
+
+    frame = pl.DataFrame(demo_rows)
+    statuses = evaluate_table(frame, targets_from_config(WORKING_HOURS)[:1], DEMO_AS_OF)
+    due = statuses["due_at"] <= DEMO_AS_OF
+    counted = statuses.filter(due & (statuses["status"] != "not_applicable"))
+    met = counted.filter(pl.col("status") == "met")
+    result = compute_kpis(
+        frame,
+        kpis="first_contact_sla_rate",
+        period="calendar_year",
+        as_of=DEMO_AS_OF,
+        config=WORKING_HOURS,
+    )
+    rows = frame_rows(result)
+    assert sum(r["numerator"] for r in rows) == met.height  # type: ignore[misc]
+    assert sum(r["denominator"] for r in rows) == counted.height  # type: ignore[misc]
+
+
+def test_sla_engine_path_on_lazy_duckdb_of_any_connection(
+    demo_rows: list[dict[str, str]],
+) -> None:
+    """A lazy frame with a working-time target: the engine's columns are collected and
+    the few result rows handed back to the same backend and connection."""
+    expected = _canonical(
+        compute_kpis(
+            pl.DataFrame(demo_rows),
+            kpis=["enquiries", "first_contact_sla_rate"],
+            by="local_authority",
+            as_of=DEMO_AS_OF,
+            config=WORKING_HOURS,
+        )
+    )
+    connection = duckdb.connect()
+    relation = connection.from_arrow(pa.table(_strings(demo_rows)))
+    result = compute_kpis(
+        relation,
+        kpis=["enquiries", "first_contact_sla_rate"],
+        by="local_authority",
+        as_of=DEMO_AS_OF,
+        config=WORKING_HOURS,
+    )
+    assert isinstance(result, duckdb.DuckDBPyRelation)
+    assert _canonical(result) == expected
+    lazy = compute_kpis(
+        pl.DataFrame(demo_rows).lazy(),
+        kpis=["enquiries", "first_contact_sla_rate"],
+        by="local_authority",
+        as_of=DEMO_AS_OF,
+        config=WORKING_HOURS,
+    )
+    assert isinstance(lazy, pl.LazyFrame)
+    assert _canonical(lazy) == expected
+
+
+def test_lazy_stays_lazy(demo_rows: list[dict[str, str]]) -> None:
+    """Nothing is computed until the caller collects (the in-query SLA rule)."""
+    lazy = pl.DataFrame(demo_rows).lazy()
+    result = compute_kpis(lazy, kpis=list(KPI_IDS), as_of=DEMO_AS_OF, config=CONFIG)
+    assert isinstance(result, pl.LazyFrame)
+    relation = duckdb.from_arrow(pa.table(_strings(demo_rows)))
+    assert isinstance(
+        compute_kpis(relation, kpis=list(KPI_IDS), as_of=DEMO_AS_OF, config=CONFIG),
+        duckdb.DuckDBPyRelation,
+    )
+
+
+def test_narwhals_frames_come_back_as_narwhals(demo_rows: list[dict[str, str]]) -> None:
+    frame = nw.from_native(pl.DataFrame(demo_rows))
+    result = compute_kpis(frame, kpis="enquiries")
+    assert isinstance(result, nw.DataFrame)
+    lazy = compute_kpis(frame.lazy(), kpis="enquiries")
+    assert isinstance(lazy, nw.LazyFrame)
+
+
+def test_pyarrow_medians_are_exact() -> None:
+    """pyarrow's group-by median is a t-digest estimate: the engine sorts instead."""
+    rows = [
+        dict(ROWS[0], enquiry_id=str(i), first_contact_at=f"2023-06-01T10:{i:02d}:00+01:00")
+        for i in range(1, 60)
+    ] + [dict(ROWS[0], enquiry_id="x", first_contact_at="2023-06-30T10:00:00+01:00")]
+    table = pa.table(_strings(rows))
+    result = keyed(compute_kpis(table, kpis="median_hours_to_first_contact"))
+    # 60 values, 1 to 59 minutes and 29 days: the mean of the 30th and 31st, 30.5 minutes.
+    median = 30.5 * 60 * 10**6 * (1.0 / 3_600_000_000)
+    assert result == {("2023-24", "median_hours_to_first_contact", None): (median, None, None)}
+
+
+DATETIMES = {
+    "naive": {  # London wall time: the first run of 01:30 (BST), then 02:00 GMT
+        "enquired_at": [
+            dt.datetime(2024, 10, 27, 1, 30, 0, 250),
+            dt.datetime(2024, 3, 31, 23, 30),
+            None,
+        ],
+        "first_contact_at": [dt.datetime(2024, 10, 27, 2, 0, 0, 750), None, None],
+    },
+    "aware": {  # 23:30 UTC on 31 March is 1 April in London
+        "enquired_at": [dt.datetime(2024, 3, 31, 23, 30, 0, 5, tzinfo=dt.UTC), None],
+        "first_contact_at": [dt.datetime(2024, 4, 1, 0, 30, 0, 10, tzinfo=dt.UTC), None],
+    },
+}
+EXPECTED_DATETIMES = {
+    "naive": {
+        ("2024-03", "enquiries", None): (1.0, None, None),
+        ("2024-10", "enquiries", None): (1.0, None, None),
+        ("2024-10", "median_hours_to_first_contact", None): (
+            (5_400 * 10**6 + 500) * (1.0 / 3_600_000_000),
+            None,
+            None,
+        ),
+    },
+    "aware": {
+        ("2024-04", "enquiries", None): (1.0, None, None),
+        ("2024-04", "median_hours_to_first_contact", None): (
+            (3_600 * 10**6 + 5) * (1.0 / 3_600_000_000),
+            None,
+            None,
+        ),
+    },
+}
+
+
+@pytest.mark.parametrize("kind", ["naive", "aware"])
+@pytest.mark.parametrize("backend", ["pandas", "polars", "pyarrow", "duckdb"])
+def test_datetime_columns(backend: str, kind: str) -> None:
+    data = DATETIMES[kind]
+    makers = {
+        "pandas": pd.DataFrame,
+        "polars": pl.DataFrame,
+        "pyarrow": pa.table,
+        "duckdb": lambda d: duckdb.from_arrow(pa.table(d)),
+    }
+    frame = makers[backend](data)
+    kpis = ["enquiries", "median_hours_to_first_contact"]
+    if backend == "duckdb" and kind == "aware":
+        # DuckDB keeps the time zone in the connection: aware columns need it to be UTC.
+        for zone in ("Europe/London", "UTC"):
+            connection = duckdb.connect()
+            connection.execute(f"SET TimeZone = '{zone}'")
+            frame = connection.from_arrow(pa.table(data))
+            if zone != "UTC":
+                with pytest.raises(NotImplementedError, match="time zone"):
+                    compute_kpis(frame, kpis=kpis, period="month")
+        assert keyed(compute_kpis(frame, kpis=kpis, period="month")) == EXPECTED_DATETIMES[kind]
+        return
+    assert keyed(compute_kpis(frame, kpis=kpis, period="month")) == EXPECTED_DATETIMES[kind]
