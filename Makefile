@@ -57,9 +57,25 @@ $(AJV_DIR)/node_modules/.installed: $(AJV_DIR)/package-lock.json
 .PHONY: ajv
 ajv: $(AJV_DIR)/node_modules/.installed ## Install Ajv for the JSON Schema conformance tests
 
+# Debian's chromium for the browser test of the demo report (tests/test_demo_report.py):
+# installed with apt-get when missing and this is root; otherwise a loud failure.
+CHROMIUM ?= /usr/bin/chromium
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
+.PHONY: chromium
+chromium: ## Install Debian's chromium (headless browser test) when it is missing
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser test of the demo report"; \
+		$(APT_INSTALL) || { apt-get update -q && $(APT_INSTALL); } || exit 1; \
+	else \
+		echo "error: $(CHROMIUM) is missing and cannot be installed here (needs root and apt-get)." >&2; \
+		echo "Install Debian's chromium package, or point CHROMIUM=... and FOSTERING_HUB_CHROMIUM=... at a Chromium binary." >&2; \
+		exit 1; \
+	fi
+
 .PHONY: pytest
-pytest: $(VENV)/.installed-dev $(AJV_DIR)/node_modules/.installed ## Run the test suite
-	$(BIN)/pytest
+pytest: $(VENV)/.installed-dev $(AJV_DIR)/node_modules/.installed chromium ## Run the test suite
+	FOSTERING_HUB_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 .PHONY: test
 test: lint typecheck docs pytest ## Everything CI runs

@@ -46,14 +46,27 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(config, int):
         return config
     try:
-        from ..synthetic import generate_year
-    except ImportError as error:  # faker is in the demo extra
-        return fail_usage(f"the demo needs the 'demo' extra ({error.name} is missing)")
-    from ..models import write_journey_table
+        import faker  # noqa: F401
+        import matplotlib  # noqa: F401
+        import narwhals  # noqa: F401
+        import polars  # noqa: F401
+    except ImportError as error:
+        return fail_usage(
+            f"the demo needs the 'demo' extra ({error.name} is missing): "
+            "pip install 'fostering-hub[demo]'"
+        )
+    from ..models import to_london, write_journey_table
+    from ..synthetic import generate_year
     from ..validation import validate_json
 
+    base_dir = args.config.resolve().parent if args.config is not None else None
     _progress(f"{config.hub.brand_name}: {len(config.members)} local authorities")
-    year = generate_year(config, seed=args.seed, enquiries=args.enquiries, start=args.start)
+    year = generate_year(
+        config, seed=args.seed, enquiries=args.enquiries, start=args.start, base_dir=base_dir
+    )
+    as_of = to_london(dt.datetime.combine(year.end, dt.time(0)))
+    # What the hub's CRM holds at the end of the year: later events not yet happened.
+    year = year.known_at(as_of)
     _progress(f"generated {len(year.enquiries)} enquiries (seed {args.seed}) from {args.start}")
 
     invalid = 0
@@ -66,23 +79,49 @@ def run(args: argparse.Namespace) -> int:
     _progress(
         f"validated every enquiry as JSON: {len(year.enquiries) - invalid} valid, {invalid} invalid"
     )
-    rows = write_journey_table(year.journeys, args.out / "journeys.csv")
-    _progress(f"wrote {rows} journeys to {args.out / 'journeys.csv'}")
+    journeys_csv = args.out / "journeys.csv"
+    rows = write_journey_table(year.journeys, journeys_csv)
+    _progress(f"wrote {rows} journeys to {journeys_csv}")
 
-    from ..models import to_london
-
-    as_of = to_london(dt.datetime.combine(year.end, dt.time(0)))
     _progress(f"evaluating as of {as_of.isoformat()} (the end of the synthetic year)")
-    _funnel(year)
-    _allocation(config, year)
-    _sla(config, year, as_of, args.out)
-    _retention(config, year, as_of, args.out)
+    names = {m.gss_code: m.name for m in config.cluster.members}
+    funnel, channels = _funnel(year)
+    decisions, allocation = _allocation(config, year, base_dir, names)
+    sla = _sla(config, year, as_of, args.out, names)
+    handovers = _handovers(config, year, decisions, as_of, args.out, base_dir, args.seed)
+    statuses, due = _retention(config, year, as_of, args.out)
+    monthly, yearly = _kpis(config, journeys_csv, as_of, args.out)
+
+    from ._report import ReportData, render
+
+    report = args.out / "report.html"
+    data = ReportData(
+        hub=config.hub.brand_name,
+        seed=args.seed,
+        start=args.start,
+        as_of=as_of,
+        enquiries=len(year.enquiries),
+        funnel=funnel,
+        channels=channels,
+        allocation=allocation,
+        sla=sla,
+        handovers_valid=handovers[0],
+        handovers_invalid=handovers[1],
+        broken=handovers[2],
+        retention_statuses=statuses,
+        retention_due=due,
+        monthly=monthly,
+        yearly=yearly,
+        la_names=names,
+    )
+    report.write_text(render(data), encoding="utf-8")
     print()
     print(f"Output: {args.out.resolve()}")
-    return 1 if invalid else 0
+    print(f"Report: {report.resolve()}")
+    return 1 if invalid or handovers[1] else 0
 
 
-def _funnel(year: Any) -> None:
+def _funnel(year: Any) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
     from ..models import MILESTONES
 
     print()
@@ -100,18 +139,19 @@ def _funnel(year: Any) -> None:
     print(f"  {'withdrawn':<14} {sum(withdrawn.values()):>6}  {reasons}")
     print()
     print("Enquiries by channel:")
-    for channel, count in collections.Counter(
-        e.channel.value for e in year.enquiries
-    ).most_common():
+    channels = collections.Counter(e.channel.value for e in year.enquiries).most_common()
+    for channel, count in channels:
         print(f"  {channel:<14} {count:>6}")
+    return tuple((stage.value, reached[stage]) for stage in MILESTONES), tuple(channels)
 
 
-def _allocation(config: Any, year: Any) -> None:
+def _allocation(
+    config: Any, year: Any, base_dir: Path | None, names: dict[str, str]
+) -> tuple[list[Any], tuple[tuple[str, str, int], ...]]:
     from ..allocation import Allocator
 
-    allocator = Allocator.from_config(config)
+    allocator = Allocator.from_config(config, base_dir=base_dir)
     decisions = allocator.allocate_all(year.enquiries)
-    names = {m.gss_code: m.name for m in config.cluster.members}
     print()
     print(f"Allocation by the hub's policy chain ({' > '.join(config.allocation.chain)}):")
     by_policy = collections.Counter(d.policy if d.allocated else "unallocated" for d in decisions)
@@ -119,15 +159,30 @@ def _allocation(config: Any, year: Any) -> None:
     allocated = collections.Counter(d.local_authority for d in decisions if d.local_authority)
     for code, count in sorted(allocated.items(), key=lambda item: -item[1]):
         print(f"  {names.get(code, code):<22} {count:>6}")
+    pairs = collections.Counter(
+        (names.get(d.local_authority, d.local_authority), d.policy)
+        for d in decisions
+        if d.local_authority
+    )
+    return list(decisions), tuple((la, policy, n) for (la, policy), n in sorted(pairs.items()))
 
 
-def _sla(config: Any, year: Any, as_of: dt.datetime, out: Path) -> None:
+def _sla(
+    config: Any, year: Any, as_of: dt.datetime, out: Path, names: dict[str, str]
+) -> tuple[Any, ...]:
     import csv
 
     from ..sla import RESULT_COLUMNS, SLAStatus, evaluate_journey, targets_from_config
+    from ._report import SLARow
 
     targets = targets_from_config(config)
-    results = [r for j in year.journeys for r in evaluate_journey(j, targets, as_of)]
+    results = []
+    by_la: collections.Counter[tuple[str, str, SLAStatus]] = collections.Counter()
+    for journey in year.journeys:
+        la = names.get(journey.local_authority or "", "unallocated")
+        for result in evaluate_journey(journey, targets, as_of):
+            results.append(result)
+            by_la[la, result.target, result.status] += 1
     with (out / "sla.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=RESULT_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
@@ -142,9 +197,74 @@ def _sla(config: Any, year: Any, as_of: dt.datetime, out: Path) -> None:
             f"  {name:<16} met {rate}  (met {met}, breached {breached}, "
             f"open {counts[SLAStatus.PENDING] + counts[SLAStatus.AT_RISK]})"
         )
+    rows = []
+    for la in sorted({la for la, _, _ in by_la}):
+        for name in dict.fromkeys(t.name for t in targets):
+            rows.append(
+                SLARow(
+                    la=la,
+                    target=name,
+                    met=by_la[la, name, SLAStatus.MET],
+                    breached=by_la[la, name, SLAStatus.BREACHED],
+                    open=by_la[la, name, SLAStatus.PENDING] + by_la[la, name, SLAStatus.AT_RISK],
+                )
+            )
+    return tuple(rows)
 
 
-def _retention(config: Any, year: Any, as_of: dt.datetime, out: Path) -> None:
+def _handovers(
+    config: Any,
+    year: Any,
+    decisions: list[Any],
+    as_of: dt.datetime,
+    out: Path,
+    base_dir: Path | None,
+    seed: int,
+) -> tuple[int, int, tuple[Any, ...]]:
+    import json
+    import random
+
+    from ..synthetic._handovers import broken_copies, handover_payload
+    from ..validation import validate_handover
+    from ._report import BrokenPayload
+
+    rng = random.Random(seed)
+    valid = invalid = 0
+    first = None
+    with (out / "handovers.ndjson").open("w", encoding="utf-8") as handle:
+        for enquiry, journey, decision in zip(
+            year.enquiries, year.journeys, decisions, strict=True
+        ):
+            handover = handover_payload(enquiry, journey, decision, config.hub.id, rng)
+            if handover is None:
+                continue
+            text = handover.model_dump_json()
+            report = validate_handover(text, config=config, now=as_of, base_dir=base_dir)
+            valid += report.valid
+            invalid += not report.valid
+            first = first or handover
+            handle.write(text + "\n")
+    _progress(f"built and validated {valid + invalid} handovers: {valid} valid, {invalid} invalid")
+    broken: list[Any] = []
+    if first is not None:
+        print()
+        print("Deliberately broken handovers, as the validator reports them:")
+        with (out / "broken-handovers.ndjson").open("w", encoding="utf-8") as handle:
+            for description, payload in broken_copies(first):
+                text = json.dumps(payload, ensure_ascii=False)
+                handle.write(text + "\n")
+                report = validate_handover(text, config=config, now=as_of, base_dir=base_dir)
+                issues = tuple((i.code, i.path, i.message) for i in report.errors)
+                broken.append(BrokenPayload(description, issues))
+                print(f"  {description}:")
+                for code, path, message in issues:
+                    print(f"    {code} {path or '/'}: {message}")
+    return valid, invalid, tuple(broken)
+
+
+def _retention(
+    config: Any, year: Any, as_of: dt.datetime, out: Path
+) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, str, int], ...]]:
     from ..gdpr import retention_sweep
 
     report = retention_sweep(year.journeys, config, as_of=as_of.date())
@@ -153,7 +273,41 @@ def _retention(config: Any, year: Any, as_of: dt.datetime, out: Path) -> None:
     print(f"Retention schedule as of {as_of.date().isoformat()}:")
     statuses = collections.Counter(d.status.value for d in report.decisions)
     actions = collections.Counter(
-        f"{d.action.value} {d.due.year}" for d in report.decisions if d.action and d.due
+        (d.action.value, str(d.due.year)) for d in report.decisions if d.action and d.due
     )
     print("  " + ", ".join(f"{s} {n}" for s, n in sorted(statuses.items())))
-    print("  actions falling due: " + ", ".join(f"{a} ({n})" for a, n in sorted(actions.items())))
+    print(
+        "  actions falling due: "
+        + ", ".join(f"{a} {y} ({n})" for (a, y), n in sorted(actions.items()))
+    )
+    return tuple(sorted(statuses.items())), tuple(
+        (a, y, n) for (a, y), n in sorted(actions.items())
+    )
+
+
+def _kpis(config: Any, journeys: Path, as_of: dt.datetime, out: Path) -> tuple[Any, Any]:
+    from ..kpi import KPI_IDS, compute_kpis
+
+    # The whole catalogue (the config's reporting.kpis is the board's short list).
+
+    monthly = compute_kpis(
+        journeys,
+        kpis=list(KPI_IDS),
+        by="local_authority",
+        period="month",
+        as_of=as_of,
+        config=config,
+    )
+    monthly.write_csv(out / "kpis.csv")
+    yearly = compute_kpis(
+        journeys,
+        kpis=list(KPI_IDS),
+        by="local_authority",
+        period="financial_year",
+        as_of=as_of,
+        config=config,
+    )
+    _progress(
+        f"computed {monthly.height} KPI figures by month and local authority ({out / 'kpis.csv'})"
+    )
+    return monthly, yearly

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -20,11 +21,12 @@ from ..models import (
     Stage,
 )
 from . import _people
-from ._places import Place, member_places
+from ._places import Place, lookup_districts, member_places
 from ._rates import FunnelRates
 from ._timeline import Timeline, aware, callback_time, enquiry_times, plan, working_days
 
 if TYPE_CHECKING:
+    from ..allocation import PostcodeLookup
     from ..config import HubConfig
 
 #: How the notice for contact about the enquiry was given, by channel. Referrals are
@@ -73,6 +75,39 @@ class SyntheticYear:
     def end(self) -> dt.date:
         """The day after the year's last day (``start`` + 365 days)."""
         return self.start + dt.timedelta(days=365)
+
+    def known_at(self, moment: dt.datetime) -> SyntheticYear:
+        """The year as a CRM would hold it at ``moment`` (timezone-aware): journeys cut
+        at ``moment``, consents given later left out and withdrawals made later not yet
+        recorded. Journeys run on past the year's last enquiry (a visit, an application,
+        a panel), so a report taken at the year end uses this."""
+        if moment.tzinfo is None:
+            raise ValueError("moment must be timezone-aware")
+        enquiries = []
+        journeys = []
+        for enquiry, journey in zip(self.enquiries, self.journeys, strict=True):
+            if enquiry.received_at > moment:
+                continue
+            consents = [
+                {**c.model_dump(), "withdrawn_at": c.withdrawn_at}
+                if c.withdrawn_at is not None and c.withdrawn_at <= moment
+                else {**c.model_dump(), "withdrawn_at": None}
+                for c in enquiry.consents
+                if c.given_at <= moment
+            ]
+            enquiries.append(Enquiry.model_validate({**enquiry.model_dump(), "consents": consents}))
+            events = [e.model_dump() for e in journey.events if e.at <= moment]
+            contacted = any(e["stage"] is Stage.FIRST_CONTACT for e in events)
+            journeys.append(
+                Journey.model_validate(
+                    {
+                        **journey.model_dump(),
+                        "events": events,
+                        "local_authority": journey.local_authority if contacted else None,
+                    }
+                )
+            )
+        return attrs.evolve(self, enquiries=tuple(enquiries), journeys=tuple(journeys))
 
 
 def _weighted_sample(rng: random.Random, pairs: tuple[tuple[Any, float], ...], k: int) -> list[Any]:
@@ -196,6 +231,8 @@ def generate_year(
     enquiries: int = 4000,
     start: dt.date = dt.date(2024, 4, 1),
     rates: FunnelRates | None = None,
+    postcodes: PostcodeLookup | None = None,
+    base_dir: Path | None = None,
 ) -> SyntheticYear:
     """Generate a seeded synthetic year of enquiries and journeys for ``config``'s members.
 
@@ -206,7 +243,11 @@ def generate_year(
     the hub calendar's working days (bank holidays from the ``holidays`` package). The
     same seed gives identical output; the wall clock is never read. People come from
     ``faker`` (en_GB, the ``demo`` extra, imported here), phone numbers from Ofcom's
-    drama ranges and emails from the reserved example domains.
+    drama ranges and emails from the reserved example domains. Postcodes are random
+    units in the postcode districts that ``postcodes`` gives for each LA: by default the
+    lookup of the hub's ``postcode`` allocation policy (``[allocation.policies.postcode]
+    lookup``, read relative to ``base_dir``; ``builtin:north-east-sample`` if unset), so
+    the hub's own allocation places each household in its LA.
 
     Raises ``TypeError`` if ``start`` is not a date and ``ValueError`` if ``enquiries``
     is negative.
@@ -230,7 +271,11 @@ def generate_year(
         calendar.closures,
         start,
     )
-    places = member_places([(la.gss_code, la.name) for la in config.cluster.members])
+    if postcodes is None:
+        postcodes = _cluster_lookup(config, base_dir)
+    places = member_places(
+        [(la.gss_code, la.name) for la in config.cluster.members], lookup_districts(postcodes)
+    )
     place_cum = list(itertools.accumulate(place.weight for place in places))
     sources = [source for source, _ in rates.sources]
     source_cum = list(itertools.accumulate(weight for _, weight in rates.sources))
@@ -309,6 +354,14 @@ def generate_year(
     return SyntheticYear(
         enquiries=tuple(built_enquiries), journeys=tuple(built_journeys), seed=seed, start=start
     )
+
+
+def _cluster_lookup(config: HubConfig, base_dir: Path | None) -> PostcodeLookup:
+    """The lookup the hub's ``postcode`` allocation policy reads (or its default)."""
+    from ..allocation import PostcodeOptions, load_lookup
+
+    options = PostcodeOptions.model_validate(config.allocation.policies.get("postcode", {}))
+    return load_lookup(options.lookup, base_dir)
 
 
 def _household(
