@@ -35,6 +35,14 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(run=run)
 
 
+#: Where the synthetic funnel's default rates come from (FunnelRates cites each one).
+RATES_NOTE = (
+    "funnel rates: published defaults (initial visit 31% of enquiries, Fostering Network; "
+    "application 12% of enquiries and approval 51% of applications, Ofsted Fostering in "
+    "England); the rest chosen (see fostering_hub.synthetic.FunnelRates)"
+)
+
+
 def _progress(message: str) -> None:
     print(f"- {message}", flush=True)
 
@@ -68,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     # What the hub's CRM holds at the end of the year: later events not yet happened.
     year = year.known_at(as_of)
     _progress(f"generated {len(year.enquiries)} enquiries (seed {args.seed}) from {args.start}")
+    _progress(RATES_NOTE)
 
     invalid = 0
     args.out.mkdir(parents=True, exist_ok=True)
@@ -289,24 +298,18 @@ def _kpis(config: Any, journeys: Path, as_of: dt.datetime, out: Path) -> tuple[A
     from ..kpi import KPI_IDS, compute_kpis
 
     # The whole catalogue (the config's reporting.kpis is the board's short list).
-
-    monthly = compute_kpis(
-        journeys,
-        kpis=list(KPI_IDS),
-        by="local_authority",
-        period="month",
-        as_of=as_of,
-        config=config,
+    monthly, yearly = (
+        compute_kpis(
+            journeys,
+            kpis=list(KPI_IDS),
+            by="local_authority",
+            period=period,
+            as_of=as_of,
+            config=config,
+        )
+        for period in ("month", "financial_year")
     )
     monthly.write_csv(out / "kpis.csv")
-    yearly = compute_kpis(
-        journeys,
-        kpis=list(KPI_IDS),
-        by="local_authority",
-        period="financial_year",
-        as_of=as_of,
-        config=config,
-    )
     _progress(
         f"computed {monthly.height} KPI figures by month and local authority ({out / 'kpis.csv'})"
     )

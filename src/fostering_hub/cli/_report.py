@@ -28,8 +28,16 @@ YEAR_KPIS = (
     "median_hours_to_first_contact",
     "cohort_application_rate",
 )
-#: KPIs drawn as monthly trends by LA.
-TREND_KPIS = ("enquiries", "first_contact_sla_rate", "handovers")
+#: KPIs drawn as monthly trends by LA, with their captions.
+TREND_KPIS = {
+    "enquiries": "Enquiries received in the month.",
+    "first_contact_sla_rate": (
+        "Share of the month's enquiries first contacted within the hub's first-contact "
+        "target (24 hours, or at the call-back time the enquirer asked for), of those "
+        "whose due time had passed."
+    ),
+    "handovers": "Households handed over to the LA in the month.",
+}
 
 
 @attrs.frozen
@@ -201,8 +209,8 @@ def _named(figures: Any, names: dict[str, str]) -> Any:
 
 def render(data: ReportData) -> str:
     """The report as one HTML document."""
-    from ..kpi import describe
     from ..kpi.plot import funnel, trend
+    from ._demo import RATES_NOTE
 
     monthly = _named(data.monthly, data.la_names)
     members = sorted(data.la_names.values())
@@ -258,13 +266,13 @@ def render(data: ReportData) -> str:
     )
 
     sections.append('<h2 id="trends">KPI trends by month and local authority</h2>')
-    for kpi in TREND_KPIS:
+    for kpi, caption in TREND_KPIS.items():
         sections.append(
             _figure(
                 f"trend-{kpi}",
                 _svg(functools.partial(trend, monthly, kpi, groups=members), (10, 5)),
-                describe(kpi).definition + " One line per member LA (unallocated enquiries "
-                "are in the table below).",
+                f"{caption} One line per member LA (unallocated enquiries are in the table "
+                "below; the KPI catalogue defines each figure).",
             )
         )
     sections.append(_year_table(data))
@@ -311,7 +319,8 @@ def render(data: ReportData) -> str:
     title = f"{data.hub}: synthetic year from {data.start.isoformat()}"
     lede = (
         f"Seed {data.seed}, {data.enquiries:,} fictitious enquiries, figures as of "
-        f"{data.as_of.isoformat()}. Everything here is synthetic (fostering-hub demo)."
+        f"{data.as_of.isoformat()}. Everything here is synthetic (fostering-hub demo); "
+        f"{RATES_NOTE}."
     )
     return (
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
