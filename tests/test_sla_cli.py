@@ -255,3 +255,27 @@ def test_undecodable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, _, err = run(capsys, str(path))
     assert code == 2
     assert "cannot read" in err
+
+
+def test_a_closed_output_pipe_is_not_blamed_on_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class ClosedPipe(io.StringIO):
+        """Fails the first write, as a pipe whose reader has gone; later writes land in
+        the buffer, as they do in Python's buffered stdout."""
+
+        failed = False
+
+        def write(self, text: str) -> int:
+            if not self.failed:
+                self.failed = True
+                raise BrokenPipeError(32, "Broken pipe")
+            return super().write(text)
+
+    table = write_table(tmp_path / "journeys.csv", ROWS * 50)
+    errors = io.StringIO()
+    errors.close = lambda: None  # type: ignore[method-assign]  # main closes stderr
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    monkeypatch.setattr("sys.stderr", errors)
+    assert main(["sla", str(table), "--as-of", "2024-04-02T12:00:00+01:00"]) == 0
+    assert "cannot read" not in errors.getvalue()

@@ -16,8 +16,11 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         "demo",
         help="run the hub on built-in synthetic data",
         description=(
-            "Generate a seeded synthetic year of enquiries for the cluster in the hub config "
-            "(the North East by default), validate them and write the journey table."
+            "Run the hub on a seeded synthetic year for the cluster in the hub config (the "
+            "North East by default): generate and validate the enquiries, allocate them, "
+            "evaluate the SLA targets, build and validate the handovers, sweep retention and "
+            "compute the KPIs as of the year end; write the journey table, handovers, KPI "
+            "table and a self-contained HTML report (report.html) to --out."
         ),
     )
     parser.add_argument("--config", type=Path, help="hub config (default: North East)")

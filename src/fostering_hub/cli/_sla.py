@@ -73,7 +73,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
             "Evaluate every journey of a journey table (CSV with a header; '-' reads "
             "stdin) against the SLA targets of the hub config, as of --as-of: each "
             "enquiry's status, due time and time used / left per target, then a summary "
-            "per target (count, met, breached, met %% of those decided, at risk, pending). "
+            "per target (count, met, breached, met % of those decided, at risk, pending). "
             "Rows are validated first; invalid ones are reported with line, column and "
             "code, not evaluated. Exit status: 0 all rows valid, 1 any invalid, 2 usage "
             "or I/O."
@@ -134,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
                 results = _evaluate(item, targets, now)
                 summary.add(results)
                 writer.journey(line, item, results)
+    except BrokenPipeError:
+        raise  # the output was closed (e.g. piped into `head`): not the input's fault
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         writer.close(summary)
         return fail_usage(f"cannot read {args.file}: {error}")
