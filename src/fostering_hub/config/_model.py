@@ -37,6 +37,7 @@ from ..models._errors import fail_at
 from ._duration import Duration, DurationSpec, DurationUnit
 
 CONFIG_VERSION = 1
+"""The hub config format version this release reads (``config_version`` in the TOML file)."""
 _CLOCK_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 ClockTime = Annotated[str, Field(pattern=_CLOCK_RE.pattern, examples=["09:00"])]
 

@@ -41,6 +41,7 @@ from ..sla import WorkingCalendar
 from ._deadline import SubjectAccessDeadline, subject_access_deadline
 
 EXPORT_FORMAT = "fostering-hub/subject-access/1"
+"""The ``format`` tag of a subject-access export (changes if the layout does)."""
 
 PURPOSE_WORDS: dict[ConsentPurpose, str] = {
     ConsentPurpose.CONTACT_ABOUT_ENQUIRY: "contacting you about your enquiry",

@@ -19,7 +19,9 @@ from collections.abc import Mapping
 import attrs
 
 MIN_KEY_BYTES = 16
+"""The shortest pseudonymisation key accepted, in bytes (128 bits)."""
 DEFAULT_KEY_VARIABLE = "FOSTERING_HUB_PSEUDONYM_KEY"
+"""The environment variable the pseudonymisation key is read from by default."""
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,15}$")
 
 

@@ -35,8 +35,11 @@ CONSENT_COLUMNS: tuple[str, ...] = (
     "withdrawal_means",
     "expires_at",
 )
+"""The columns of a consent table (one consent record a row; the required ones are
+``enquiry_id``, ``purpose``, ``policy_version``, ``given_at`` and ``means``)."""
 _CONSENT_REQUIRED = ("enquiry_id", "purpose", "policy_version", "given_at", "means")
 FLAG_COLUMNS: tuple[str, ...] = ("enquiry_id", "legal_hold", "safeguarding")
+"""The columns of a legal-hold / safeguarding flags table."""
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0", ""})
 

@@ -94,6 +94,7 @@ class SLAResult:
 
 
 RESULT_COLUMNS: tuple[str, ...] = tuple(f.name for f in attrs.fields(SLAResult))
+"""The columns of an SLA result row (:meth:`SLAResult.as_dict`, ``evaluate_table``)."""
 
 
 def targets_from_config(config: HubConfig) -> list[Target]:
