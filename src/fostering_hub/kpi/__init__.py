@@ -1,7 +1,9 @@
 """KPI engine: the hub's performance figures on any data frame, from a notebook to Spark.
 
 >>> from fostering_hub.kpi import compute_kpis
->>> figures = compute_kpis("journeys.csv", by="local_authority")   # doctest: +SKIP
+>>> from datetime import UTC, datetime
+>>> as_of = datetime(2025, 4, 1, tzinfo=UTC)   # the time the figures are taken at
+>>> figures = compute_kpis("journeys.csv", by="local_authority", as_of=as_of)  # doctest: +SKIP
 
 :func:`compute_kpis` reads a journey table (pandas, polars eager or lazy, pyarrow, DuckDB,
 PySpark, through narwhals; or a CSV path) and returns the figures in tidy long format as a

@@ -238,7 +238,11 @@ def compute_kpis(
         return give_back(_finish(_long(source.lazy(), plan), plan).collect())
     result = _finish(_long(source, plan), plan)
     if result.implementation is nw.Implementation.PANDAS:
-        native = result.to_native().astype({"numerator": "Int64", "denominator": "Int64"})
+        native = (
+            result.to_native()
+            .astype({"numerator": "Int64", "denominator": "Int64"})
+            .reset_index(drop=True)
+        )
         return give_back(nw.from_native(native, eager_only=True))
     return give_back(result)
 

@@ -8,8 +8,9 @@ from typing import Any
 from ._catalogue import KPI_IDS, KPIKind, describe
 
 
-def _label(kpi: str, breakdown: str | None) -> str:
-    return kpi if breakdown is None else f"{kpi}:{breakdown}"
+def _label(kpi: str, breakdown: object) -> str:
+    # A missing breakdown is None, or NaN / pd.NA in a pandas frame: only text is one.
+    return f"{kpi}:{breakdown}" if isinstance(breakdown, str) else kpi
 
 
 def to_wide(long: Any, values: str = "value", columns: Sequence[str] | None = None) -> Any:
@@ -40,7 +41,11 @@ def to_wide(long: Any, values: str = "value", columns: Sequence[str] | None = No
         rank = {kpi: position for position, kpi in enumerate(KPI_IDS)}
         found = sorted(
             collected.iter_rows(),
-            key=lambda row: (rank.get(row[0], len(rank)), row[0], row[1] or ""),
+            key=lambda row: (
+                rank.get(row[0], len(rank)),
+                row[0],
+                row[1] if isinstance(row[1], str) else "",
+            ),
         )
         columns = [_label(kpi, breakdown) for kpi, breakdown in found]
     label = (

@@ -1,10 +1,14 @@
 """Charts of KPI results with matplotlib (the ``charts`` extra).
 
+>>> from datetime import UTC, datetime
 >>> from fostering_hub.kpi import compute_kpis
 >>> from fostering_hub.kpi.plot import funnel, trend
->>> figures = compute_kpis("journeys.csv", by="local_authority", period="quarter")  # doctest: +SKIP
->>> funnel(figures).figure.savefig("funnel.png")                                  # doctest: +SKIP
->>> trend(figures, "enquiries").figure.savefig("enquiries.png")                   # doctest: +SKIP
+>>> as_of = datetime(2025, 4, 1, tzinfo=UTC)
+>>> figures = compute_kpis(
+...     "journeys.csv", by="local_authority", period="quarter", as_of=as_of
+... )  # doctest: +SKIP
+>>> funnel(figures).figure.savefig("funnel.png")  # doctest: +SKIP
+>>> trend(figures, "enquiries").figure.savefig("enquiries.png")  # doctest: +SKIP
 
 Both take a :func:`~fostering_hub.kpi.compute_kpis` result of any frame kind (a lazy one
 is collected: the result is small) and return the matplotlib ``Axes`` they drew on.
@@ -40,6 +44,12 @@ def _rows(figures: Any) -> list[dict[str, Any]]:
     return list(frame.iter_rows(named=True))
 
 
+def _overall(row: dict[str, Any]) -> bool:
+    """True for a figure that is not one of a breakdown KPI's rows (whose ``breakdown`` is
+    text; elsewhere None, or NaN / pd.NA in a pandas frame)."""
+    return not isinstance(row.get("breakdown"), str)
+
+
 def _group_columns(rows: list[dict[str, Any]]) -> list[str]:
     if not rows:
         return []
@@ -68,7 +78,7 @@ def funnel(figures: Any, period: str | None = None, ax: Axes | None = None) -> A
     rows = [r for r in _rows(figures) if period is None or r["period"] == period]
     totals = {kpi: 0.0 for kpi, _ in FUNNEL}
     for row in rows:
-        if row["kpi"] in totals and row.get("breakdown") is None and row["value"] is not None:
+        if row["kpi"] in totals and _overall(row) and row["value"] is not None:
             totals[row["kpi"]] += float(row["value"])
     ax = _axes(ax)
     labels = [label for _, label in FUNNEL]
@@ -106,8 +116,9 @@ def trend(
     from ._catalogue import KPIKind, describe
 
     entry = describe(kpi)
-    rows = [r for r in _rows(figures) if r["kpi"] == kpi and r.get("breakdown") is None]
-    columns = _group_columns(_rows(figures))
+    every = _rows(figures)  # collected once, even from a lazy frame
+    rows = [r for r in every if r["kpi"] == kpi and _overall(r)]
+    columns = _group_columns(every)
     periods = sorted({r["period"] for r in rows})
     series: dict[str, dict[str, float]] = {}
     for row in rows:
