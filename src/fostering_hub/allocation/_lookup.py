@@ -9,16 +9,22 @@ codes straddle boundaries) returns every candidate with its share of postcodes.
 
 Lines starting with ``#`` are comments. Storage is compact so that a full ONSPD (about
 2.6 million rows) fits in about 26 MB: unit postcodes as 64-bit integers in a sorted
-``array`` beside a 16-bit LA index, and per-prefix answers computed once.
+``array`` beside a 16-bit LA index, and per-prefix answers computed once. Loading streams:
+the file is read a megabyte at a time and each chunk parsed by one regular expression, in
+C; only chunks with an unusual line (a comment, a prefix, a bad row) are read line by line.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from enum import StrEnum
+from io import BufferedIOBase
+from itertools import repeat
 from pathlib import Path
 
 import attrs
@@ -78,11 +84,13 @@ class LookupFileError(ValueError):
 def _key(postcode: bytes) -> int:
     """A normalised unit postcode as an integer that sorts as ONSPD does (by ``pcd``).
 
-    The fixed seven-character form (outward code padded with spaces to four) read as a
-    big-endian number: ASCII orders space < digits < letters, as ``pcd`` sorts.
+    The ``pcds`` form padded with spaces to eight bytes, read as a big-endian number. ASCII
+    orders space < digits < letters, so this sorts as the fixed seven-character ``pcd``
+    form (outward code padded with spaces to four) does: two outward codes differ before
+    either ends, or the shorter one meets its space first. The top byte is a letter, so the
+    number fits a signed 64-bit integer; a sector's postcodes share the leading bytes.
     """
-    outward, inward = postcode.split(b" ")
-    return int.from_bytes(outward.ljust(4) + inward, "big")
+    return int.from_bytes(postcode.ljust(8), "big")
 
 
 def _prefixes(postcode: str) -> tuple[str, str, str]:
@@ -110,11 +118,16 @@ class PostcodeLookup:
         self._codes = codes
         self.name = name
         self._units = [LookupMatch(MatchLevel.UNIT, (LookupCandidate(c, 1.0),)) for c in codes]
+        single: dict[tuple[MatchLevel, int], LookupMatch] = {}
         self._prefixes = {
-            prefix: self._match(prefix, counts) for prefix, counts in prefix_counts.items()
+            prefix: self._match(prefix, counts, single) for prefix, counts in prefix_counts.items()
         }
 
-    def _match(self, prefix: str, counts: dict[int, int]) -> LookupMatch:
+    def _match(
+        self, prefix: str, counts: dict[int, int], single: dict[tuple[MatchLevel, int], LookupMatch]
+    ) -> LookupMatch:
+        """The answer for ``prefix``; one object serves every prefix of a level wholly in one
+        LA (most are), kept in ``single``."""
         level = (
             MatchLevel.SECTOR
             if " " in prefix
@@ -122,6 +135,12 @@ class PostcodeLookup:
             if prefix.isalpha()
             else MatchLevel.DISTRICT
         )
+        if len(counts) == 1:
+            (index,) = counts
+            match = single.get((level, index))
+            if match is None:
+                match = single[level, index] = LookupMatch(level, self._units[index].candidates)
+            return match
         total = sum(counts.values())
         ranked = sorted(counts.items(), key=lambda item: (-item[1], self._codes[item[0]]))
         return LookupMatch(
@@ -179,8 +198,10 @@ class PostcodeLookup:
         The layout is detected from the header: a postcode column (``pcds`` preferred,
         then ``postcode``, ``pcd2``, ``pcd``) and an LA column (``oslaua``, ``laua``,
         ``lad23cd``-style, ``gss_code``). A file without a recognisable header is read as
-        two columns. Lines starting with ``#`` are comments. Raises
-        :class:`LookupFileError` naming the file and line of the first bad row.
+        two columns. Lines starting with ``#`` are comments. The file is streamed a chunk
+        at a time (a full ONSPD loads in a few seconds, in little more memory than the
+        lookup keeps). Raises :class:`LookupFileError` naming the file and line of the first
+        bad row.
         """
         source = Path(path)
         builder = _Builder(str(source))
@@ -190,18 +211,50 @@ class PostcodeLookup:
 
 
 _QUOTE_SPACE = b' "\t\r\n'
+#: Bytes read at a time by the chunked reader: big enough that the per-chunk work is lost
+#: in the noise, small enough that the memory it takes stays low.
+_CHUNK_SIZE = 1 << 20
+_BIG_ENDIAN = sys.byteorder == "big"
 
 
 def _cell(raw: bytes) -> bytes:
     return raw.strip(_QUOTE_SPACE)
 
 
-def _read(handle: Iterable[bytes], builder: _Builder) -> None:
+@attrs.frozen
+class _Layout:
+    """Where the postcode and LA columns are in a file's rows."""
+
+    postcode_at: int
+    la_at: int
+
+    @property
+    def width(self) -> int:
+        """Cells a row needs."""
+        return max(self.postcode_at, self.la_at) + 1
+
+
+def _read(handle: BufferedIOBase, builder: _Builder, chunk_size: int | None = _CHUNK_SIZE) -> None:
+    """Read a lookup file into ``builder``: the header, then the rows.
+
+    The rows are read in chunks of ``chunk_size`` bytes by :func:`_read_chunks`, or, with
+    ``chunk_size=None``, line by line by :func:`_add_lines`, the simple reference parser
+    that the chunked reader must agree with exactly.
+    """
+    number, layout = _read_header(handle, builder)
+    if chunk_size is None:
+        _add_lines(handle, builder, layout, number)
+    else:
+        _read_chunks(handle, builder, layout, number, chunk_size)
+
+
+def _read_header(handle: BufferedIOBase, builder: _Builder) -> tuple[int, _Layout]:
+    """The line number of the header and the layout it gives; a two-column file without
+    a header has its first row added to ``builder``."""
     source = builder.name
-    lines = iter(handle)
     number = 0
     header: bytes | None = None
-    for raw in lines:
+    for raw in iter(handle.readline, b""):
         number += 1
         if raw.strip() and not raw.startswith(b"#"):
             header = raw
@@ -225,10 +278,20 @@ def _read(handle: Iterable[bytes], builder: _Builder) -> None:
         postcode_at, la_at = 0, 1
         cells = header.split(b",")
         builder.add(_cell(cells[0]), _cell(cells[1]), number)
-    width = max(postcode_at, la_at) + 1
-    # The hot loop, inlined: ~2.6 million rows for a full ONSPD. Unit postcodes already in
-    # normal form (ONSPD's pcds) take the fast path; anything else goes through add().
-    codes, keys, values, sectors = builder.codes, builder.keys, builder.values, builder.sectors
+    return number, _Layout(postcode_at, la_at)
+
+
+def _add_lines(lines: Iterable[bytes], builder: _Builder, layout: _Layout, number: int) -> None:
+    """Add the rows in ``lines``, the first being line ``number + 1``, one at a time.
+
+    The reference parser: :func:`_read_chunks` gives exactly the same result. Each line is
+    split at every comma (quotes do not protect a comma: no ONSPD or NSPL value has one) and
+    the needed cells are stripped of spaces, tabs, double quotes and line ends. Blank lines
+    and lines starting with ``#`` are skipped. Unit postcodes already in normal form (ONSPD's
+    pcds) take the fast path; anything else goes through :meth:`_Builder.add`.
+    """
+    source, postcode_at, la_at, width = builder.name, layout.postcode_at, layout.la_at, layout.width
+    codes, keys, values = builder.codes, builder.keys, builder.values
     unit, from_bytes, last, in_order = _UNIT.fullmatch, int.from_bytes, builder.last, True
     for raw in lines:
         number += 1
@@ -237,11 +300,11 @@ def _read(handle: Iterable[bytes], builder: _Builder) -> None:
             if raw.startswith(b"#") or not raw.strip():
                 continue
             raise LookupFileError(source, number, f"expected at least {width} columns")
+        if raw.startswith(b"#"):
+            continue
         postcode = cells[postcode_at].strip(_QUOTE_SPACE)
         code = cells[la_at].strip(_QUOTE_SPACE)
         if unit(postcode) is None:
-            if raw.startswith(b"#"):
-                continue
             builder.last, builder.sorted = last, builder.sorted and in_order
             builder.add(postcode, code, number)
             last, in_order = builder.last, builder.sorted
@@ -249,29 +312,128 @@ def _read(handle: Iterable[bytes], builder: _Builder) -> None:
         index = codes.get(code)
         if index is None:
             index = builder.index(code, number)
-        key = from_bytes(postcode[:-4].ljust(4) + postcode[-3:], "big")
+        key = from_bytes(postcode.ljust(8), "big")
         if key < last:
             in_order = False
         last = key
         keys.append(key)
         values.append(index)
-        sector = postcode[:-2]
-        in_sector = sectors.get(sector)
-        if in_sector is None:
-            in_sector = sectors[sector] = {}
-        in_sector[index] = in_sector.get(index, 0) + 1
     builder.last, builder.sorted = last, builder.sorted and in_order
+
+
+def _row_pattern(layout: _Layout) -> re.Pattern[bytes]:
+    """A regex for one row of ``layout`` on the fast path, the newline before it included.
+
+    Groups: the cells up to the last needed one, then the postcode and the LA code in
+    column order. The postcode must be a unit postcode in normal form and the code must
+    have no space, tab, quote or comma; each may be in double quotes. Every other row is
+    left to :func:`_add_lines`. ``[^,]*+`` may run past a newline on a short line, so the
+    first group is checked for one (see :func:`_read_chunks`).
+    """
+    cells = []
+    for column in range(layout.width):
+        if column == layout.postcode_at:
+            cells.append(rb'"?([A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2})"?')
+        elif column == layout.la_at:
+            cells.append(rb'"?([^ "\t\r\n,]++)"?')
+        else:
+            cells.append(rb"[^,]*+")
+    comment = b"" if layout.postcode_at == 0 else rb"(?!#)"
+    return re.compile(rb"\n" + comment + b"(" + b",".join(cells) + rb")(?:,.*|\r?$)", re.MULTILINE)
+
+
+def _read_chunks(
+    handle: BufferedIOBase, builder: _Builder, layout: _Layout, number: int, chunk_size: int
+) -> None:
+    """Add the rows after the header, reading about ``chunk_size`` bytes at a time.
+
+    Each chunk of whole lines goes through one ``split`` of :func:`_row_pattern` (the
+    scanning and capturing run in C); the rows' keys, LA indexes and order check are then
+    done a chunk at a time. A chunk in which any line does not fit the pattern (a comment, a
+    blank line, a prefix, a postcode not in normal form, a bad row) is read again line by
+    line by :func:`_add_lines`, so results and errors are exactly the same as that gives.
+
+    The file is read into one buffer, reused: a chunk is a view of it, from the newline
+    before its first line to the last newline read, and the part line after that moves to
+    the front for the next read.
+    """
+    pattern = _row_pattern(layout)
+    postcode_group = 2 if layout.postcode_at < layout.la_at else 3
+    la_group = 5 - postcode_group
+    buffer = bytearray(max(chunk_size, 2))
+    view = memoryview(buffer)
+    buffer[0] = ord("\n")  # a chunk starts with the newline before its first line
+    filled = 1
+    while True:
+        if filled == len(buffer):  # a line longer than the buffer
+            view.release()
+            buffer.extend(bytes(len(buffer)))
+            view = memoryview(buffer)
+        size = handle.readinto(view[filled:])
+        if not size:
+            break
+        end = filled + size
+        cut = buffer.rfind(b"\n", 0, end)
+        if cut <= 0:  # no line ends yet
+            filled = end
+            continue
+        number = _add_chunk(view[:cut], pattern, postcode_group, la_group, builder, layout, number)
+        buffer[: end - cut] = buffer[cut:end]  # a copy: the two may overlap
+        filled = end - cut
+    if filled > 1:  # the last line has no newline at its end
+        _add_chunk(view[:filled], pattern, postcode_group, la_group, builder, layout, number)
+    view.release()
+
+
+def _add_chunk(
+    chunk: memoryview,
+    pattern: re.Pattern[bytes],
+    postcode_group: int,
+    la_group: int,
+    builder: _Builder,
+    layout: _Layout,
+    number: int,
+) -> int:
+    """Add the lines of ``chunk`` (each after a newline), the first being line
+    ``number + 1``; returns the number of the last."""
+    pieces = pattern.split(chunk)
+    # [text before row 1, its 3 groups, text between rows 1 and 2, ..., text after the last]
+    if any(pieces[::4]) or b"\n" in b"".join(pieces[1::4]):
+        # A line the pattern did not match, or a match running over a short line.
+        lines = chunk.tobytes().split(b"\n")
+        del lines[0]
+        _add_lines(lines, builder, layout, number)
+        return number + len(lines)
+    postcodes = pieces[postcode_group::4]
+    la_codes = pieces[la_group::4]
+    packed = builder.packed
+    fresh = set(la_codes).difference(packed)
+    if fresh:  # new LA codes: the first line of each, in order, as _add_lines would
+        first = dict(zip(reversed(la_codes), range(len(la_codes) - 1, -1, -1), strict=True))
+        for position, code in sorted((first[code], code) for code in fresh):
+            builder.index(code, number + 1 + position)
+    builder.values.frombytes(b"".join(map(packed.__getitem__, la_codes)))
+    keys = array("q")
+    keys.frombytes(b"".join(map(bytes.ljust, postcodes, repeat(8))))
+    if not _BIG_ENDIAN:
+        keys.byteswap()
+    if builder.sorted:  # the postcodes sort as their keys do
+        builder.sorted = keys[0] >= builder.last and postcodes == sorted(postcodes)
+    builder.last = keys[-1]
+    builder.keys.extend(keys)
+    return number + len(postcodes)
 
 
 class _Builder:
     def __init__(self, name: str) -> None:
         self.name = name
         self.codes: dict[bytes, int] = {}
+        #: Each code's index as the two bytes of an ``array("H")`` item.
+        self.packed: dict[bytes, bytes] = {}
         self.keys = array("q")
         self.values = array("H")
         self.sorted = True
         self.last = -1
-        self.sectors: dict[bytes, dict[int, int]] = {}
         self.explicit: dict[str, dict[int, int]] = {}
 
     def index(self, code: bytes, line: int) -> int:
@@ -288,6 +450,7 @@ class _Builder:
         index = self.codes[code] = len(self.codes)
         if index > 0xFFFF:
             raise LookupFileError(self.name, line, "more than 65,536 distinct LA codes")
+        self.packed[code] = array("H", [index]).tobytes()
         return index
 
     def add(self, postcode: bytes, code: bytes, line: int) -> None:
@@ -306,11 +469,6 @@ class _Builder:
         self.last = key
         self.keys.append(key)
         self.values.append(index)
-        sector = postcode[:-2]
-        in_sector = self.sectors.get(sector)
-        if in_sector is None:
-            in_sector = self.sectors[sector] = {}
-        in_sector[index] = in_sector.get(index, 0) + 1
 
     def _normalised(self, postcode: bytes, line: int) -> bytes:
         """A unit postcode in normal form, or an upper-cased prefix; else an error."""
@@ -331,7 +489,7 @@ class _Builder:
             order = sorted(range(len(keys)), key=keys.__getitem__)
             keys = array("q", (keys[i] for i in order))
             values = array("H", (values[i] for i in order))
-        derived: dict[str, dict[int, int]] = {s.decode(): c for s, c in self.sectors.items()}
+        derived = _sector_counts(keys, values)
         for sector, counts in list(derived.items()):
             district = sector.split(" ")[0]
             area = district[:2] if district[1].isalpha() else district[:1]
@@ -342,3 +500,24 @@ class _Builder:
         derived.update(self.explicit)  # an explicit prefix row wins over derived counts
         codes = [code.decode("ascii") for code in self.codes]
         return PostcodeLookup(keys, values, codes, derived, self.name)
+
+
+def _sector_counts(keys: array[int], values: array[int]) -> dict[str, dict[int, int]]:
+    """For each sector with unit postcodes, how many lie in each LA (by index).
+
+    ``keys`` is sorted, so each sector's postcodes are a run: found by bisection, a sector
+    at a time, and counted in C.
+    """
+    counts: dict[str, dict[int, int]] = {}
+    start, end = 0, len(keys)
+    while start < end:
+        sector = keys[start].to_bytes(8, "big").rstrip(b" ")[:-2]
+        stop = bisect_right(keys, int.from_bytes(sector.ljust(8, b"\xff"), "big"), start)
+        run = values[start:stop]
+        first = run[0]
+        if run.tobytes() == run[:1].tobytes() * len(run):  # all in one LA, as most are
+            counts[sector.decode()] = {first: len(run)}
+        else:
+            counts[sector.decode()] = dict(Counter(run))
+        start = stop
+    return counts
