@@ -38,8 +38,11 @@ from ._lookup import LookupFileError, PostcodeLookup
 from ._policy import AllocationPolicy
 
 ENTRY_POINT_GROUP = "fostering_hub.allocation_policies"
+"""The entry-point group third-party allocation policies register their factories in."""
 BUILTIN_LOOKUP_PREFIX = "builtin:"
 PolicyFactory = Callable[[Mapping[str, Any], HubConfig, Path | None], AllocationPolicy]
+"""A policy factory: ``factory(options, config, base_dir)`` returns the policy, given its
+``[allocation.policies.NAME]`` options, the hub config and the config file's folder."""
 
 
 class _Options(BaseModel):
@@ -133,6 +136,7 @@ BUILTIN_POLICIES: dict[str, PolicyFactory] = {
     "balanced": _balanced,
     "round_robin": _round_robin,
 }
+"""The policies that ship with fostering-hub, by the name the hub config's chain uses."""
 
 
 def available_policies() -> dict[str, PolicyFactory]:
