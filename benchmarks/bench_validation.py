@@ -64,12 +64,15 @@ from fostering_hub.models import (
     normalise_uk_phone,
     to_london,
 )
+from fostering_hub.models._json_fast import JsonFast
 from fostering_hub.validation import (
+    DEFAULT_LIMITS,
     handover_schema,
     parse_document,
     validate_handover,
     validate_json,
 )
+from fostering_hub.validation._handover import _fast_path as fast_handover_path
 
 KIND = "handover"
 #: The validation clock: the same instant as the CLI's ``--as-of 2026-01-01T00:00`` (GMT).
@@ -473,6 +476,8 @@ class PlainTwin:
             if isinstance(item, _VALIDATORS):
                 func = item.func
                 self.dropped[f"{func.__module__.rsplit('.', 1)[-1]}.{func.__name__}"] += 1
+            elif isinstance(item, JsonFast):
+                self.dropped["JsonFast"] += 1  # a JSON-mode form of a dropped validator
             else:
                 kept.append(item)
         return kept
@@ -739,20 +744,29 @@ def report_profile(fn: Callable[[bytes], object], items: list[bytes], passes: in
 
 
 def report_breakdown(
-    valid: list[bytes], full: Callable[[bytes], object], config: Any, repeats: int
+    valid: list[bytes],
+    invalid: list[bytes],
+    full: Callable[[bytes], object],
+    config: Any,
+    repeats: int,
 ) -> None:
     """Where the full validator's time goes on valid payloads, step by step."""
+    fast = fast_handover_path()
+    assert fast is not None, "the JSON fast path is off"
     parsed = [pydantic_core.from_json(b) for b in valid]
     models = [Handover.model_validate(d) for d in parsed]
     postcode_share = sum(m.allocation.policy == "postcode" for m in models) / len(models)
     steps: list[tuple[str, Callable[[Any], object], list[Any]]] = [
         ("json.loads(bytes)  [for reference]", json.loads, valid),
         ("pydantic_core.from_json(bytes)", pydantic_core.from_json, valid),
-        ("parse_document(bytes)  [from_json + limits walk]", parse_document, valid),
-        ("Handover.model_validate(parsed)  [types, python mode]", Handover.model_validate, parsed),
         (
             "Handover.model_validate_json(bytes)  [for reference]",
             Handover.model_validate_json,
+            valid,
+        ),
+        (
+            "JSON fast path (validation/_fast.py)  [types, JSON mode]",
+            lambda b: fast.validate(b, len(b), DEFAULT_LIMITS),
             valid,
         ),
         (
@@ -760,17 +774,22 @@ def report_breakdown(
             lambda m: validate_handover(m, config=config, now=NOW),
             models,
         ),
-        ("  config.cluster  [rebuilt on every access]", lambda _m: config.cluster, models),
         ("validate_handover(bytes, ...)  [full]", full, valid),
+        ("reference path: parse_document(bytes)  [from_json + limits walk]", parse_document, valid),
+        ("reference path: Handover.model_validate(parsed)", Handover.model_validate, parsed),
     ]
     jobs = {label: (fn, items) for label, fn, items in steps}
     cpu, _wall = best_per_item_us(jobs, repeats)
     print("\nWhere the full validator's time goes (valid payloads, CPU us per payload or call):")
     for label, _fn, _items in steps:
         print(f"  {cpu[label]:8.1f}  {label}")
+    undecided = [b for b in invalid if fast.validate(b, len(b), DEFAULT_LIMITS) is None]
     print(
-        "  full ~ parse_document + model_validate + rules; config.cluster is read by FH-H001 on "
-        f"every payload\n  and by FH-H009 on postcode allocations ({postcode_share:.0%} here)."
+        "  full ~ JSON fast path + rules (FH-H009 looks a postcode up on postcode allocations, "
+        f"{postcode_share:.0%} here).\n"
+        f"  The fast path decided {len(valid)}/{len(valid)} valid and "
+        f"{len(invalid) - len(undecided)}/{len(invalid)} invalid payloads; the others took the "
+        "reference path\n  (parse_document, then Python-mode validation, then the limits walk)."
     )
 
 
@@ -991,7 +1010,7 @@ def main() -> None:
             shown = ", ".join(f"{k} {v:.2f}x" for k, v in ratio("full", variant).items())
             given = "bytes+loads" if variant.endswith("+loads") else "parsed"
             print(f"  info  full / {label} ({given}): {shown}")
-    report_breakdown(valid, full, config, repeats)
+    report_breakdown(valid, invalid, full, config, repeats)
     report_field_costs(500 if args.quick else 5000)
 
     # ------------------------------------------------------------------ agreement

@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from ._errors import fail
+from ._json_fast import shape_then
 
 GSS_CODE_PATTERN = r"^E(0[6-9]|10)[0-9]{6}$"
 DFE_NUMBER_PATTERN = r"^[0-9]{3}$"
@@ -20,15 +21,19 @@ _GSS_RE = re.compile(GSS_CODE_PATTERN)
 _DFE_RE = re.compile(DFE_NUMBER_PATTERN)
 
 
+_GSS_MESSAGE = "Value is not a GSS local authority code (E06-E10 and six digits)"
+_DFE_MESSAGE = "Value is not a DfE local authority number (three digits)"
+
+
 def _gss(value: str) -> str:
     if not _GSS_RE.fullmatch(value):
-        fail("fh_gss_code", "Value is not a GSS local authority code (E06-E10 and six digits)")
+        fail("fh_gss_code", _GSS_MESSAGE)
     return value
 
 
 def _dfe(value: str) -> str:
     if not _DFE_RE.fullmatch(value):
-        fail("fh_dfe_number", "Value is not a DfE local authority number (three digits)")
+        fail("fh_dfe_number", _DFE_MESSAGE)
     return value
 
 
@@ -40,6 +45,7 @@ GSSCode = Annotated[
         examples=["E08000024"],
     ),
     AfterValidator(_gss),
+    shape_then(_gss, GSS_CODE_PATTERN, "fh_gss_code", _GSS_MESSAGE),
 ]
 """An ONS GSS code of an English local authority, e.g. ``E08000024`` (Sunderland)."""
 
@@ -51,6 +57,7 @@ DfENumber = Annotated[
         examples=["394"],
     ),
     AfterValidator(_dfe),
+    shape_then(_dfe, DFE_NUMBER_PATTERN, "fh_dfe_number", _DFE_MESSAGE),
 ]
 """A DfE three-digit local authority number, e.g. ``"394"`` (Sunderland)."""
 
@@ -58,12 +65,12 @@ IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 _ID_RE = re.compile(IDENTIFIER_PATTERN)
 
 
+_ID_MESSAGE = "Value is not an identifier (1-64 letters, digits, '.', '_', ':' or '-')"
+
+
 def _identifier(value: str) -> str:
     if not _ID_RE.fullmatch(value):
-        fail(
-            "fh_identifier",
-            "Value is not an identifier (1-64 letters, digits, '.', '_', ':' or '-')",
-        )
+        fail("fh_identifier", _ID_MESSAGE)
     return value
 
 
@@ -75,5 +82,6 @@ Identifier = Annotated[
         examples=["NE-2024-000123"],
     ),
     AfterValidator(_identifier),
+    shape_then(_identifier, IDENTIFIER_PATTERN, "fh_identifier", _ID_MESSAGE),
 ]
 """A system reference (enquiry id, hub id): 1-64 letters, digits, ``.``, ``_``, ``:``, ``-``."""

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 
 from ._base import WireModel
-from ._datetime import Timestamp
+from ._datetime import Timestamp, later
 from ._errors import fail
 
 
@@ -70,9 +70,9 @@ class ConsentRecord(WireModel):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> ConsentRecord:
-        if self.withdrawn_at is not None and self.withdrawn_at < self.given_at:
+        if self.withdrawn_at is not None and later(self.given_at, self.withdrawn_at):
             fail("fh_consent_dates", "withdrawn_at is before given_at")
-        if self.expires_at is not None and self.expires_at < self.given_at:
+        if self.expires_at is not None and later(self.given_at, self.expires_at):
             fail("fh_consent_dates", "expires_at is before given_at")
         if self.withdrawal_means is not None and self.withdrawn_at is None:
             fail("fh_consent_dates", "withdrawal_means is given without withdrawn_at")

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, Field
 
 from ._email_fast import fast_email
 from ._errors import fail
+from ._json_fast import shape_then
 
 # "$" is escaped inside the class: some JSON Schema tools rewrite a bare "$" as an anchor.
 _ATOM = r"[A-Za-z0-9!#\$%&'*+/=?^_`{|}~-]+"
@@ -30,6 +31,11 @@ def normalise_email(value: str) -> str:
     """Return the normalised address, or raise ``ValueError`` (the message holds no input)."""
     if len(value) > MAX_EMAIL_LENGTH or not _EMAIL_RE.fullmatch(value):
         raise ValueError("not a valid email address")
+    return _normalise_shaped(value)
+
+
+def _normalise_shaped(value: str) -> str:
+    """``normalise_email`` for a value within the length that matches ``EMAIL_PATTERN``."""
     fast = fast_email(value)
     if fast:
         return fast
@@ -60,11 +66,21 @@ def library_email(value: str) -> str:
     return normalized if normalized.isascii() else str(result.ascii_email)
 
 
+_MESSAGE = "Value is not a valid email address"
+
+
 def _validate(value: str) -> str:
     try:
         return normalise_email(value)
     except ValueError:
-        fail("fh_email", "Value is not a valid email address")
+        fail("fh_email", _MESSAGE)
+
+
+def _validate_shaped(value: str) -> str:
+    try:
+        return _normalise_shaped(value)
+    except ValueError:
+        fail("fh_email", _MESSAGE)
 
 
 EmailAddress = Annotated[
@@ -79,5 +95,13 @@ EmailAddress = Annotated[
         examples=["jo.bloggs@example.com"],
     ),
     AfterValidator(_validate),
+    shape_then(
+        _validate,
+        EMAIL_PATTERN,
+        "fh_email",
+        _MESSAGE,
+        max_length=MAX_EMAIL_LENGTH,
+        then=_validate_shaped,
+    ),
 ]
 """A syntactically valid email address, normalised by ``email-validator``."""

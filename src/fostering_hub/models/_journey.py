@@ -26,7 +26,7 @@ from pydantic import Field, model_validator
 
 from ._base import WireModel
 from ._codes import GSSCode, Identifier
-from ._datetime import Timestamp
+from ._datetime import Timestamp, later
 from ._enquiry import Channel, Enquiry, SourceText
 from ._errors import Loc, fail_at
 
@@ -60,6 +60,8 @@ MILESTONES: tuple[Stage, ...] = (
 PAUSES: frozenset[Stage] = frozenset({Stage.ON_HOLD, Stage.KEEP_IN_TOUCH})
 TERMINAL: frozenset[Stage] = frozenset({Stage.APPROVED, Stage.WITHDRAWN})
 _RANK = {stage: rank for rank, stage in enumerate(MILESTONES)}
+_ENQUIRED = Stage.ENQUIRED
+_WITHDRAWN = Stage.WITHDRAWN
 
 
 class WithdrawalReason(StrEnum):
@@ -90,12 +92,13 @@ class JourneyEvent(WireModel):
 
     @model_validator(mode="after")
     def _reason_only_on_withdrawal(self) -> JourneyEvent:
-        if self.stage is Stage.WITHDRAWN and self.reason is None:
+        withdrawn = self.stage is _WITHDRAWN
+        if withdrawn and self.reason is None:
             fail_at(
                 "JourneyEvent",
                 [(("reason",), "fh_withdrawal_reason", "A withdrawal needs a reason code", {})],
             )
-        if self.stage is not Stage.WITHDRAWN and self.reason is not None:
+        if not withdrawn and self.reason is not None:
             fail_at(
                 "JourneyEvent",
                 [(("reason",), "fh_withdrawal_reason", "Only a withdrawal has a reason code", {})],
@@ -124,29 +127,45 @@ def event_errors(events: Sequence[JourneyEvent]) -> list[tuple[Loc, str, str, di
     """The transition and ordering errors in ``events``, located by event index."""
     errors: list[tuple[Loc, str, str, dict[str, Any]]] = []
     stages: list[Stage] = []
+    reached = -1  # the furthest milestone in ``stages``, kept as they grow
     for index, event in enumerate(events):
-        if not can_follow(stages, event.stage):
+        stage = event.stage
+        # can_follow(stages, stage), inlined: stages, when any, start with "enquired",
+        # so the milestone reached is always defined
+        if not stages:
+            legal = stage is _ENQUIRED
+        elif stages[-1] in TERMINAL:
+            legal = False
+        elif stage is _WITHDRAWN:
+            legal = True
+        elif stage in PAUSES:
+            legal = stages[-1] is not stage
+        else:
+            rank = _RANK.get(stage)
+            legal = rank is not None and rank > reached
+        if not legal:
             after = f"'{stages[-1].value}'" if stages else "the start"
             errors.append(
                 (
                     (index, "stage"),
                     "fh_illegal_transition",
                     "'{stage}' cannot follow {after}",
-                    {"stage": event.stage.value, "after": after},
+                    {"stage": stage.value, "after": after},
                 )
             )
             break
-        if index and event.at < events[index - 1].at:
+        if index and later(events[index - 1].at, event.at):
             errors.append(
                 (
                     (index, "at"),
                     "fh_event_out_of_order",
                     "'{stage}' is dated before the event before it",
-                    {"stage": event.stage.value},
+                    {"stage": stage.value},
                 )
             )
             break
-        stages.append(event.stage)
+        stages.append(stage)
+        reached = max(reached, _RANK.get(stage, -1))
     return errors
 
 

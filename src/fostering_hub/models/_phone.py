@@ -17,6 +17,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from ._errors import fail
+from ._json_fast import shape_then
 from ._phone_fast import fast_uk_phone
 
 #: The characters a phone number may be written with; checked before ``phonenumbers``
@@ -35,6 +36,11 @@ def normalise_uk_phone(value: str) -> str:
     """
     if not _INPUT_RE.fullmatch(value):
         raise ValueError("not a UK phone number")
+    return _normalise_shaped(value)
+
+
+def _normalise_shaped(value: str) -> str:
+    """``normalise_uk_phone`` for a value that matches ``PHONE_INPUT_PATTERN``."""
     fast = fast_uk_phone(value)
     if fast:
         return fast
@@ -61,11 +67,21 @@ def library_uk_phone(value: str) -> str:
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
 
+_MESSAGE = "Value is not a valid UK phone number"
+
+
 def _validate(value: str) -> str:
     try:
         return normalise_uk_phone(value)
     except ValueError:
-        fail("fh_phone", "Value is not a valid UK phone number")
+        fail("fh_phone", _MESSAGE)
+
+
+def _validate_shaped(value: str) -> str:
+    try:
+        return _normalise_shaped(value)
+    except ValueError:
+        fail("fh_phone", _MESSAGE)
 
 
 UKPhoneNumber = Annotated[
@@ -79,5 +95,6 @@ UKPhoneNumber = Annotated[
         examples=["+441914980123"],
     ),
     AfterValidator(_validate),
+    shape_then(_validate, PHONE_INPUT_PATTERN, "fh_phone", _MESSAGE, then=_validate_shaped),
 ]
 """A valid UK phone number, normalised to E.164."""

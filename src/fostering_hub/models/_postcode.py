@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from ._errors import fail
+from ._json_fast import shape_then
 
 #: The accepted input, shared by the Python validator and the JSON Schema: any case,
 #: an optional single space between outward and inward code, nothing around it.
@@ -31,6 +32,11 @@ def normalise_postcode(value: str) -> str:
     """
     if not _POSTCODE_RE.fullmatch(value):
         raise ValueError("not a valid UK postcode")
+    return _normalise_shaped(value)
+
+
+def _normalise_shaped(value: str) -> str:
+    """``normalise_postcode`` for a value that matches ``POSTCODE_PATTERN``."""
     compact = value.replace(" ", "").upper()
     return f"{compact[:-3]} {compact[-3:]}"
 
@@ -45,11 +51,14 @@ def postcode_district(postcode: str) -> str:
     return normalise_postcode(postcode).split(" ")[0]
 
 
+_MESSAGE = "Value is not a valid UK postcode"
+
+
 def _validate(value: str) -> str:
     try:
         return normalise_postcode(value)
     except ValueError:
-        fail("fh_postcode", "Value is not a valid UK postcode")
+        fail("fh_postcode", _MESSAGE)
 
 
 Postcode = Annotated[
@@ -60,5 +69,6 @@ Postcode = Annotated[
         examples=["SR1 3AA"],
     ),
     AfterValidator(_validate),
+    shape_then(_validate, POSTCODE_PATTERN, "fh_postcode", _MESSAGE, then=_normalise_shaped),
 ]
 """A UK postcode, normalised to upper case with one space."""

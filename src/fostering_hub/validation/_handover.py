@@ -25,6 +25,7 @@ from ._catalogue import (
     Status,
 )
 from ._codes import code_for
+from ._fast import JsonFastPath
 from ._issues import ValidationIssue, issues_from_error
 from ._limits import (
     DEFAULT_LIMITS,
@@ -106,7 +107,37 @@ class HandoverReport:
     @property
     def valid(self) -> bool:
         """True when there are no errors."""
-        return not self.errors
+        if self.schema_errors:
+            return False
+        strict = self.strict
+        for outcome in self.outcomes:  # is there an issue in ``errors``?
+            if (
+                outcome.status is _FAILED
+                and outcome.paths
+                and (outcome.severity is _ERROR or strict)
+            ):
+                return False
+        return True
+
+
+_FAILED, _ERROR = Status.FAILED, Severity.ERROR
+
+
+_OUTCOMES: dict[tuple[str, Severity, Status, str | None], RuleOutcome] = {}
+"""Outcomes shared between reports (they are immutable): each rule's "passed", and "could
+not run" for this module's own reasons. Reasons a rule gives are never kept here (a
+custom rule's reason might quote the payload)."""
+_MAX_SHARED = 4096
+
+
+def _outcome(rule: Rule, status: Status, why: str | None = None) -> RuleOutcome:
+    key = (rule.code, rule.severity, status, why)
+    outcome = _OUTCOMES.get(key)
+    if outcome is None:
+        outcome = RuleOutcome(rule.code, rule.severity, status, why=why)
+        if len(_OUTCOMES) < _MAX_SHARED:
+            _OUTCOMES[key] = outcome
+    return outcome
 
 
 def _run(rule: Rule, handover: Handover, context: RuleContext) -> RuleOutcome:
@@ -114,23 +145,61 @@ def _run(rule: Rule, handover: Handover, context: RuleContext) -> RuleOutcome:
         verdict = rule.check(handover, context)
     except Exception as error:  # a rule that breaks is reported, never skipped
         verdict = CouldNotRun(f"the check raised {type(error).__name__}")
+    return _verdict_outcome(rule, verdict)
+
+
+_PASSED = Status.PASSED
+
+
+def _verdict_outcome(rule: Rule, verdict: object) -> RuleOutcome:
+    if verdict.__class__ is Passed:  # the common case of the isinstance tests below
+        return _outcome(rule, _PASSED)
     if isinstance(verdict, Failed):
         paths = verdict.paths or ("",)
-        return RuleOutcome(rule.code, rule.severity, Status.FAILED, paths, rule.message)
+        return RuleOutcome(rule.code, rule.severity, _FAILED, paths, rule.message)
     if isinstance(verdict, NotApplicable):
         return RuleOutcome(rule.code, rule.severity, Status.NOT_APPLICABLE, why=verdict.why)
     if isinstance(verdict, CouldNotRun):
         return RuleOutcome(rule.code, rule.severity, Status.COULD_NOT_RUN, why=verdict.why)
     if isinstance(verdict, Passed):
-        return RuleOutcome(rule.code, rule.severity, Status.PASSED)
-    why = "the check returned no verdict"
-    return RuleOutcome(rule.code, rule.severity, Status.COULD_NOT_RUN, why=why)
+        return _outcome(rule, _PASSED)
+    return _outcome(rule, Status.COULD_NOT_RUN, "the check returned no verdict")
+
+
+_PASSED_BY_CODE: dict[str, RuleOutcome] = {}
+
+
+def _outcomes(handover: Handover, context: RuleContext) -> tuple[RuleOutcome, ...]:
+    """Every rule's outcome, in catalogue order (``_run`` for each, inlined)."""
+    outcomes: list[RuleOutcome] = []
+    append = outcomes.append
+    for rule in RULES.values():
+        try:
+            verdict = rule.check(handover, context)
+        except Exception as error:  # a rule that breaks is reported, never skipped
+            verdict = CouldNotRun(f"the check raised {type(error).__name__}")
+        if verdict.__class__ is Passed:
+            outcome = _PASSED_BY_CODE.get(rule.code)
+            if outcome is None or outcome.severity is not rule.severity:
+                outcome = _PASSED_BY_CODE[rule.code] = _outcome(rule, _PASSED)
+            append(outcome)
+        else:
+            append(_verdict_outcome(rule, verdict))
+    return tuple(outcomes)
+
+
+_NOT_RUN: dict[str, tuple[tuple[Rule, ...], tuple[RuleOutcome, ...]]] = {}
 
 
 def _not_run(why: str) -> tuple[RuleOutcome, ...]:
-    return tuple(
-        RuleOutcome(r.code, r.severity, Status.COULD_NOT_RUN, why=why) for r in RULES.values()
-    )
+    rules = tuple(RULES.values())
+    cached = _NOT_RUN.get(why)
+    if cached is not None and cached[0] == rules:  # the same rules (identical objects)
+        return cached[1]
+    outcomes = tuple([_outcome(rule, Status.COULD_NOT_RUN, why) for rule in rules])
+    if len(_NOT_RUN) < 64:
+        _NOT_RUN[why] = (rules, outcomes)
+    return outcomes
 
 
 def validate_handover(
@@ -152,29 +221,92 @@ def validate_handover(
     if isinstance(document, Handover):
         handover = document
     else:
-        data: Any = document
-        if isinstance(document, bytes | str):
-            data, problems = parse_document(document, limits, walk=needs_walk(limits))
-            if problems:
-                return HandoverReport(
-                    tuple(problems), _not_run("the document is not valid JSON"), strict
-                )
-        if not isinstance(data, Mapping):
-            issue = ValidationIssue(code_for("model_type"), "", "Input should be a JSON object")
-            return HandoverReport((issue,), _not_run("the document is not an object"), strict)
-        model = HANDOVER_VERSIONS.get(str(data.get("schema_version")), Handover)
-        try:
-            handover = model.model_validate(data)
-        except ValidationError as error:
-            # Hostile input (a huge string, deep nesting) is reported as the limit it breaks.
-            problem = limit_problem(data, limits)
-            if problem is not None:
-                return HandoverReport((problem,), _not_run("the document breaks a limit"), strict)
-            why = "the payload did not pass schema validation"
-            return HandoverReport(tuple(issues_from_error(error)), _not_run(why), strict)
-        except RecursionError:
-            issue = ValidationIssue(code_for("fh_json_limits"), "", "Document is nested too deeply")
-            return HandoverReport((issue,), _not_run("the document is too deep"), strict)
+        checked = _types(document, limits)
+        if not isinstance(checked, Handover):
+            issues, why = checked
+            return HandoverReport(issues, _not_run(why), strict)
+        handover = checked
     context = RuleContext(config=config, now=now, base_dir=base_dir)
-    outcomes = tuple(_run(rule, handover, context) for rule in RULES.values())
-    return HandoverReport((), outcomes, strict)
+    return HandoverReport((), _outcomes(handover, context), strict)
+
+
+_NoModel = tuple[tuple[ValidationIssue, ...], str]
+"""Why a document has no model: its issues, and why the rules could not run."""
+
+
+def _types(
+    document: bytes | str | Mapping[str, Any], limits: ValidationLimits
+) -> Handover | _NoModel:
+    """The payload's model, or its issues. JSON text takes the fast path when it decides
+    (see ``_fast``), else the reference path."""
+    if isinstance(document, (bytes, str)):  # (quicker than bytes | str)
+        fast = _fast_path()
+        if fast is not None:
+            size = len(document.encode() if isinstance(document, str) else document)
+            decided = fast.validate(document, size, limits)
+            if isinstance(decided, Handover):
+                return decided
+            if decided is not None:
+                return tuple(decided), _SCHEMA_FAILED
+    return _reference_types(document, limits)
+
+
+_SCHEMA_FAILED = "the payload did not pass schema validation"
+
+
+def _reference_types(
+    document: bytes | str | Mapping[str, Any], limits: ValidationLimits
+) -> Handover | _NoModel:
+    """The reference path: parse, then validate the parsed data (Python mode)."""
+    data: Any = document
+    if isinstance(document, bytes | str):
+        data, problems = parse_document(document, limits, walk=needs_walk(limits))
+        if problems:
+            return tuple(problems), "the document is not valid JSON"
+    if not isinstance(data, Mapping):
+        issue = ValidationIssue(code_for("model_type"), "", "Input should be a JSON object")
+        return (issue,), "the document is not an object"
+    model = HANDOVER_VERSIONS.get(str(data.get("schema_version")), Handover)
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        # Hostile input (a huge string, deep nesting) is reported as the limit it breaks.
+        problem = limit_problem(data, limits)
+        if problem is not None:
+            return (problem,), "the document breaks a limit"
+        return tuple(issues_from_error(error)), _SCHEMA_FAILED
+    except RecursionError:
+        issue = ValidationIssue(code_for("fh_json_limits"), "", "Document is nested too deeply")
+        return (issue,), "the document is too deep"
+
+
+def fast_handover_issues(
+    content: bytes | str, limits: ValidationLimits
+) -> list[ValidationIssue] | None:
+    """``validate_json("handover", content)``'s issues by the fast path, or None if it
+    does not decide (the models of every supported version are ``Handover``, which
+    ``validate_json`` validates against)."""
+    fast = _fast_path()
+    if fast is None:
+        return None
+    size = len(content.encode() if isinstance(content, str) else content)
+    decided = fast.validate(content, size, limits)
+    if isinstance(decided, Handover):
+        return []
+    return decided
+
+
+_FAST: list[JsonFastPath[Handover]] = []
+_ONLY_HANDOVER = {"1.0": Handover}
+
+
+def _fast_path() -> JsonFastPath[Handover] | None:
+    """The JSON fast path, while every supported schema version is the ``Handover`` model
+    (the reference path picks the model by ``schema_version``)."""
+    if HANDOVER_VERSIONS != _ONLY_HANDOVER and any(
+        model is not Handover for model in HANDOVER_VERSIONS.values()
+    ):
+        return None
+    if not _FAST:
+        _FAST.append(JsonFastPath(Handover))
+    return _FAST[0]

@@ -3,14 +3,21 @@ Services (England) Regulations 2011 and the hub config's handover profile)."""
 
 from __future__ import annotations
 
-import datetime as dt
+import copy
 import functools
-from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..models import ConsentPurpose, ConsentRecord, Handover, Stage, london_date
+from ..models import (
+    Cluster,
+    ConsentPurpose,
+    ConsentRecord,
+    Handover,
+    LocalAuthority,
+    Stage,
+    london_date,
+)
+from ..models._datetime import later
 from ._catalogue import (
     CouldNotRun,
     Failed,
@@ -23,20 +30,46 @@ from ._catalogue import (
 )
 
 if TYPE_CHECKING:
-    from ..allocation import PostcodeLookup
+    from ..allocation import PostcodeLookup, PostcodeOptions
 
 ADULT_AGE = 18  # Fostering applicants must be adults (Fostering Services Regulations 2011)
 NOTES_FIELDS = ("first_conversation_summary", "initial_visit_notes")
 
 
+_PASSED = Passed()
+
+
 def _failed_or_passed(paths: list[str]) -> Verdict:
-    return Failed(tuple(paths)) if paths else Passed()
+    return Failed(tuple(paths)) if paths else _PASSED
 
 
-def _share_consents(handover: Handover) -> Iterator[tuple[int, ConsentRecord]]:
-    for index, consent in enumerate(handover.consents):
-        if consent.purpose is ConsentPurpose.SHARE_WITH_LA:
-            yield index, consent
+_SHARE = ConsentPurpose.SHARE_WITH_LA
+_ENQUIRED = Stage.ENQUIRED
+_HANDED_OVER = Stage.HANDED_OVER
+
+
+def _share_consents(handover: Handover) -> list[tuple[int, ConsentRecord]]:
+    return [(i, c) for i, c in enumerate(handover.consents) if c.purpose is _SHARE]
+
+
+_MEMBERS: list[tuple[Cluster, dict[str, LocalAuthority]]] = []
+
+
+def _member(cluster: Cluster, code: str) -> LocalAuthority | None:
+    """``cluster.member(code)`` through an index of the last cluster seen (immutable)."""
+    last = _MEMBERS[0] if _MEMBERS else None  # one read: another thread may replace it
+    if last is None or last[0] is not cluster:
+        index: dict[str, LocalAuthority] = {}
+        for member in cluster.members:  # the first member with the code, as member() finds
+            for known in (
+                member.gss_code,
+                member.dfe_number,
+                *(f.gss_code for f in member.former_codes),
+            ):
+                index.setdefault(known, member)
+        last = (cluster, index)
+        _MEMBERS[:] = [last]
+    return last[1].get(code)
 
 
 @rule("FH-H001", Severity.ERROR, ("receiving_la",), "The receiving LA is not a member of the hub")
@@ -45,9 +78,9 @@ def receiving_la_is_member(handover: Handover, context: RuleContext) -> Verdict:
     hub config (former GSS codes and DfE numbers of members are accepted)."""
     if context.config is None:
         return CouldNotRun("no hub config was given")
-    if context.config.cluster.member(handover.receiving_la) is None:
+    if _member(context.config.cluster, handover.receiving_la) is None:
         return Failed(("/receiving_la",))
-    return Passed()
+    return _PASSED
 
 
 @rule(
@@ -60,7 +93,7 @@ def share_consent_present(handover: Handover, context: RuleContext) -> Verdict:
     """A handover shares personal data with the receiving LA: the payload must carry a record
     for the purpose ``share_with_la`` (under consent or another lawful basis, such as public
     task), as the data sharing agreement requires."""
-    return Passed() if any(_share_consents(handover)) else Failed(("/consents",))
+    return _PASSED if _share_consents(handover) else Failed(("/consents",))
 
 
 @rule(
@@ -72,18 +105,18 @@ def share_consent_present(handover: Handover, context: RuleContext) -> Verdict:
 def share_consent_in_force(handover: Handover, context: RuleContext) -> Verdict:
     """At least one ``share_with_la`` record must be in force at ``handed_over_at``: not
     withdrawn and not expired at or before that time."""
-    records = list(_share_consents(handover))
+    records = _share_consents(handover)
     if not records:
         return NotApplicable("no share_with_la record (see FH-H002)")
     at = handover.handed_over_at
     lapsed = [
         index
         for index, c in records
-        if (c.withdrawn_at is not None and c.withdrawn_at <= at)
-        or (c.expires_at is not None and c.expires_at <= at)
+        if (c.withdrawn_at is not None and not later(c.withdrawn_at, at))
+        or (c.expires_at is not None and not later(c.expires_at, at))
     ]
     if len(lapsed) < len(records):
-        return Passed()
+        return _PASSED
     return Failed(tuple(f"/consents/{index}" for index in lapsed))
 
 
@@ -96,14 +129,11 @@ def share_consent_in_force(handover: Handover, context: RuleContext) -> Verdict:
 def share_consent_before_handover(handover: Handover, context: RuleContext) -> Verdict:
     """Sharing needs the basis first: every ``share_with_la`` record must be given at or
     before ``handed_over_at``."""
-    records = list(_share_consents(handover))
+    records = _share_consents(handover)
     if not records:
         return NotApplicable("no share_with_la record (see FH-H002)")
-    late = [
-        f"/consents/{index}/given_at"
-        for index, c in records
-        if c.given_at > handover.handed_over_at
-    ]
+    at = handover.handed_over_at
+    late = [f"/consents/{index}/given_at" for index, c in records if later(c.given_at, at)]
     return _failed_or_passed(late)
 
 
@@ -119,12 +149,12 @@ def nothing_in_the_future(handover: Handover, context: RuleContext) -> Verdict:
     if context.now is None:
         return CouldNotRun("no clock was given (pass now=, or --as-of)")
     now = context.now
-    paths = ["/handed_over_at"] if handover.handed_over_at > now else []
-    paths += [f"/journey/{i}/at" for i, e in enumerate(handover.journey) if e.at > now]
+    paths = ["/handed_over_at"] if later(handover.handed_over_at, now) else []
+    paths += [f"/journey/{i}/at" for i, e in enumerate(handover.journey) if later(e.at, now)]
     for i, consent in enumerate(handover.consents):
-        if consent.given_at > now:
+        if later(consent.given_at, now):
             paths.append(f"/consents/{i}/given_at")
-        if consent.withdrawn_at is not None and consent.withdrawn_at > now:
+        if consent.withdrawn_at is not None and later(consent.withdrawn_at, now):
             paths.append(f"/consents/{i}/withdrawn_at")
     return _failed_or_passed(paths)
 
@@ -139,8 +169,8 @@ def journey_ends_with_handover(handover: Handover, context: RuleContext) -> Verd
     """The journey so far must end with a ``handed_over`` event dated ``handed_over_at``
     (the model already checks that events are legal and in time order)."""
     last = handover.journey[-1]
-    if last.stage is Stage.HANDED_OVER and last.at == handover.handed_over_at:
-        return Passed()
+    if last.stage is _HANDED_OVER and last.at == handover.handed_over_at:
+        return _PASSED
     return Failed((f"/journey/{len(handover.journey) - 1}",))
 
 
@@ -155,11 +185,7 @@ def joint_application_has_two(handover: Handover, context: RuleContext) -> Verdi
     if handover.joint_application is None:
         return NotApplicable("joint_application is not given")
     expected = 2 if handover.joint_application else 1
-    return Passed() if len(handover.applicants) == expected else Failed(("/applicants",))
-
-
-def _age_on(born: dt.date, day: dt.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return _PASSED if len(handover.applicants) == expected else Failed(("/applicants",))
 
 
 @rule(
@@ -172,21 +198,28 @@ def applicants_are_adults(handover: Handover, context: RuleContext) -> Verdict:
     """Every applicant must be 18 or over on the enquiry date (the journey's ``enquired``
     event, as a Europe/London date). An applicant without a date of birth cannot be
     checked, and the rule says so."""
-    enquired = next((e.at for e in handover.journey if e.stage is Stage.ENQUIRED), None)
+    enquired = None
+    for event in handover.journey:
+        if event.stage is _ENQUIRED:
+            enquired = event.at
+            break
     if enquired is None:
         return CouldNotRun("the journey has no enquired event")
     day = london_date(enquired)
-    young = [
-        f"/applicants/{i}/date_of_birth"
-        for i, a in enumerate(handover.applicants)
-        if a.date_of_birth is not None and _age_on(a.date_of_birth, day) < ADULT_AGE
-    ]
+    on = (day.month, day.day)
+    young = []
+    missing = []
+    for i, applicant in enumerate(handover.applicants):
+        born = applicant.date_of_birth
+        if born is None:
+            missing.append(i)
+        elif day.year - born.year - (on < (born.month, born.day)) < ADULT_AGE:  # age on day
+            young.append(f"/applicants/{i}/date_of_birth")
     if young:
         return Failed(tuple(young))
-    missing = [i for i, a in enumerate(handover.applicants) if a.date_of_birth is None]
     if missing:
         return CouldNotRun(f"applicant {', '.join(map(str, missing))} has no date of birth")
-    return Passed()
+    return _PASSED
 
 
 @rule(
@@ -208,9 +241,7 @@ def postcode_allocation_consistent(handover: Handover, context: RuleContext) -> 
     address = handover.applicants[0].address
     if address is None:
         return CouldNotRun("the first applicant has no address")
-    from ..allocation import PostcodeOptions
-
-    options = PostcodeOptions.model_validate(context.config.allocation.policies.get("postcode", {}))
+    options = _postcode_options(context.config.allocation.policies.get("postcode", {}))
     try:
         lookup = _cached_lookup(options.lookup, context.base_dir)
     except ValueError as error:
@@ -219,9 +250,24 @@ def postcode_allocation_consistent(handover: Handover, context: RuleContext) -> 
     if match is None:
         return CouldNotRun("the postcode is not in the lookup")
     codes = {c.gss_code for c in match.candidates}
-    member = context.config.cluster.member(handover.receiving_la)
+    member = _member(context.config.cluster, handover.receiving_la)
     receiving = member.gss_code if member else handover.receiving_la
-    return Passed() if receiving in codes else Failed(("/receiving_la",))
+    return _PASSED if receiving in codes else Failed(("/receiving_la",))
+
+
+_OPTIONS: list[tuple[Any, PostcodeOptions]] = []
+
+
+def _postcode_options(raw: Any) -> PostcodeOptions:
+    """``PostcodeOptions.model_validate(raw)``, again only when ``raw`` has changed."""
+    from ..allocation import PostcodeOptions
+
+    last = _OPTIONS[0] if _OPTIONS else None  # one read: another thread may replace it
+    if last is not None and last[0] == raw:
+        return last[1]
+    options = PostcodeOptions.model_validate(raw)  # raises as before for bad options
+    _OPTIONS[:] = [(copy.deepcopy(raw), options)]
+    return options
 
 
 @functools.lru_cache(maxsize=8)
@@ -240,12 +286,11 @@ def _cached_lookup(name: str, base_dir: Path | None) -> PostcodeLookup:
 def duplicate_household_members(handover: Handover, context: RuleContext) -> Verdict:
     """Two household entries with the same relationship, first name and date of birth are
     probably one person entered twice."""
-    keys = [(m.relationship, m.first_name, m.date_of_birth) for m in handover.household]
-    repeated = {key for key, n in Counter(keys).items() if n > 1}
     seen: set[object] = set()
     paths = []
-    for index, key in enumerate(keys):
-        if key in repeated and key in seen:
+    for index, m in enumerate(handover.household):
+        key = (m.relationship, m.first_name, m.date_of_birth)
+        if key in seen:  # listed before, so listed more than once
             paths.append(f"/household/{index}")
         seen.add(key)
     return _failed_or_passed(paths)

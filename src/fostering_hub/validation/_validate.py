@@ -66,6 +66,12 @@ def validate_json(
     document beyond ``limits`` all come back as issues with codes. For handovers, the rule
     catalogue runs in :func:`validate_handover`.
     """
+    if kind == "handover":
+        from ._handover import fast_handover_issues
+
+        decided = fast_handover_issues(content, limits)
+        if decided is not None:
+            return decided
     data, problems = parse_document(content, limits, walk=needs_walk(limits))
     if problems:
         return problems

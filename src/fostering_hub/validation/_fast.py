@@ -1,0 +1,365 @@
+"""A faster way to the same verdict on JSON documents, taken only where it is provably equal.
+
+The reference path (:func:`~._limits.parse_document`, then the model's ``model_validate``
+on the parsed data, then the limits walk if that fails) builds every value twice: Python
+objects from the JSON text, then the model from those. :class:`JsonFastPath` validates
+the text in one step (pydantic-core's JSON mode) with a copy of the model's core schema
+(built from the schema, not the model classes' own validators) in which:
+
+* the JSON branch of each value type is taken (the string patterns of ``JsonFast``);
+* a timestamp written with an offset or ``Z`` in the years 1901-9997 is only parsed: for
+  such text the model's zone handling returns the parsed value unchanged. Any other text
+  of the model's timestamp shape is parsed and goes through the model's zone handling;
+* a date's string and shape checks are a pattern in pydantic-core;
+* ``schema_version`` is checked against the supported versions in pydantic-core, with the
+  model's error type, message and context.
+
+Where the result would not say exactly what the reference says, there is no answer
+(``None``) and the caller takes the reference path:
+
+* an error not known to read the same in both modes (:data:`SAME_IN_BOTH_MODES`), or one
+  at the document's root. ``list_type`` and ``model_type`` get pydantic-core's Python-mode
+  wording (JSON mode says "array" and "object"). A timestamp or date that fails in the
+  fast form is ``FALLBACK``, replaced by the model's own shape check's error for the
+  value, or no answer when the shape is right (parsing or the zone refused it);
+* a document over the size limit, with limits tighter than the defaults, or holding
+  ``NaN`` or ``Infinity`` (which JSON mode reads and the reference parser refuses);
+* a failing document that might break the depth, string or number limits (checked on the
+  text, conservatively: see :func:`within_limits`), which the reference reports instead.
+
+``tests/test_fast_paths_handover.py`` compares the two paths on the conformance suite,
+generated handovers, mutated payloads, hostile documents and raw text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Final, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import (
+    CoreSchema,
+    PydanticCustomError,
+    PydanticKnownError,
+    SchemaValidator,
+    core_schema,
+)
+
+from ..models import _datetime
+from ..models._handover import SUPPORTED_SCHEMA_VERSIONS, Handover
+from ._codes import code_for
+from ._issues import ValidationIssue, json_pointer
+from ._limits import ValidationLimits, needs_walk
+
+__all__ = ["FALLBACK", "SAME_IN_BOTH_MODES", "JsonFastPath", "within_limits"]
+
+M = TypeVar("M", bound=BaseModel)
+
+FALLBACK: Final = "fast_path_undecided"
+"""The error type of a check that the fast path leaves to the reference path."""
+
+SAME_IN_BOTH_MODES: Final = frozenset(
+    {
+        # pydantic's own errors whose type, location and message are the same for JSON
+        # text (JSON mode) and for the same document parsed first (Python mode)
+        "missing",
+        "extra_forbidden",
+        "string_type",
+        "string_too_short",
+        "string_too_long",
+        "too_short",
+        "too_long",
+        "enum",
+        "bool_type",
+        "float_type",
+        "greater_than_equal",
+        "less_than_equal",
+        # raised by the models' own Python checks, or by the patterns the string types
+        # run in pydantic-core for JSON input (``JsonFast``: the same type and message),
+        # or by the fast form of the schema_version check (the same type, message and
+        # context)
+        "fh_identifier",
+        "fh_gss_code",
+        "fh_dfe_number",
+        "fh_postcode",
+        "fh_phone",
+        "fh_email",
+        "fh_schema_version",
+        "fh_duplicate_items",
+        "fh_consent_dates",
+        "fh_illegal_transition",
+        "fh_event_out_of_order",
+        "fh_withdrawal_reason",
+        # pydantic's date parsing of a string that passed the shape check (the same
+        # string is parsed the same way in both modes)
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+    }
+)
+"""Error types the fast path may report as they are; any other sends it to the reference."""
+
+_YEAR_1901_9997 = r"(19(0[1-9]|[1-9][0-9])|[2-8][0-9]{3}|9([0-8][0-9]{2}|9([0-8][0-9]|9[0-7])))"
+AWARE_TIMESTAMP_PATTERN: Final = (
+    rf"^{_YEAR_1901_9997}-[0-9]{{2}}-[0-9]{{2}}[T ][0-9]{{2}}:[0-9]{{2}}"
+    r"(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})$"
+)
+"""Timestamps the zone handling leaves as parsed: the model's shape, an offset or ``Z``,
+and a year that no offset can move out of 1900-9998."""
+
+_ANY_LENGTH = 2**62
+
+
+def _fallback(schema: CoreSchema, shape: Callable[[Any], Any]) -> CoreSchema:
+    """``schema``, any failure of which is ``FALLBACK`` naming the model's ``shape`` check."""
+    return core_schema.custom_error_schema(
+        schema,
+        custom_error_type=FALLBACK,
+        custom_error_message="Left to the model's own checks",
+        custom_error_context={"shape": _SHAPES.index(shape)},
+    )
+
+
+_SHAPES: tuple[Callable[[Any], Any], ...] = (_datetime._datetime_shape, _datetime._date_shape)
+"""The models' shape checks of timestamps and dates, which run first in the model: when
+one refuses a JSON value, its error is the model's only error for that value."""
+
+
+def _function(schema: Any, kind: str) -> Callable[..., Any] | None:
+    if isinstance(schema, dict) and schema.get("type") == kind:
+        function = schema.get("function")
+        if isinstance(function, dict):
+            found = function.get("function")
+            return found if callable(found) else None
+    return None
+
+
+def _timestamp(schema: dict[str, Any]) -> CoreSchema | None:
+    """The fast form of the model's timestamp schema, or None if ``schema`` is not one."""
+    if _function(schema, "function-after") is not _datetime._attach_zone:
+        return None
+    before = schema.get("schema")
+    if _function(before, "function-before") is not _datetime._datetime_shape:
+        return None
+    assert isinstance(before, dict)
+    parse = before.get("schema")
+    if not isinstance(parse, dict) or parse.get("type") != "datetime":
+        return None
+    aware = core_schema.chain_schema(
+        [
+            core_schema.str_schema(
+                strict=True, pattern=AWARE_TIMESTAMP_PATTERN, max_length=_ANY_LENGTH
+            ),
+            dict(parse),
+        ]
+    )
+    # Any other text of the model's shape: the model's parse and zone handling (for such
+    # text, the model's shape check returns it unchanged).
+    other = core_schema.no_info_after_validator_function(
+        _datetime._attach_zone,
+        core_schema.chain_schema(
+            [
+                core_schema.str_schema(
+                    strict=True, pattern=_datetime.DATETIME_PATTERN, max_length=_ANY_LENGTH
+                ),
+                dict(parse),
+            ]
+        ),
+    )
+    # Left to right: the first that succeeds gives the value. When both fail, the
+    # reference path says why.
+    return _fallback(
+        core_schema.union_schema([aware, other], mode="left_to_right"), _datetime._datetime_shape
+    )
+
+
+def _date(schema: dict[str, Any]) -> CoreSchema | None:
+    """The fast form of the model's date schema, or None if ``schema`` is not one."""
+    if _function(schema, "function-before") is not _datetime._date_shape:
+        return None
+    parse = schema.get("schema")
+    if not isinstance(parse, dict) or parse.get("type") != "date":
+        return None
+    return core_schema.chain_schema(
+        [
+            _fallback(
+                core_schema.str_schema(
+                    strict=True, pattern=_datetime.DATE_PATTERN, max_length=_ANY_LENGTH
+                ),
+                _datetime._date_shape,
+            ),
+            dict(parse),
+        ]
+    )
+
+
+def _schema_version(schema: dict[str, Any]) -> CoreSchema | None:
+    """``Handover._known_version`` (a field validator) as a pydantic-core literal."""
+    function = _function(schema, "function-after")
+    known_version = getattr(Handover._known_version, "__func__", None)
+    if known_version is None or getattr(function, "__func__", None) is not known_version:
+        return None
+    supported = sorted(SUPPORTED_SCHEMA_VERSIONS)
+    return core_schema.chain_schema(
+        [
+            dict(schema["schema"]),
+            core_schema.custom_error_schema(
+                core_schema.literal_schema(list(supported)),
+                custom_error_type="fh_schema_version",
+                custom_error_message="Unknown schema_version; this library reads {supported}",
+                custom_error_context={"supported": ", ".join(supported)},
+            ),
+        ]
+    )
+
+
+_FAST_FORMS = (("timestamp", _timestamp), ("date", _date), ("schema_version", _schema_version))
+
+
+def _transform(node: Any, found: list[str]) -> Any:
+    """A copy of a core schema for JSON input, with the fast forms swapped in."""
+    if isinstance(node, list):
+        return [_transform(item, found) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("type") == "json-or-python" and isinstance(node.get("json_schema"), dict):
+        return _transform(node["json_schema"], found)  # the branch JSON input takes
+    for name, fast in _FAST_FORMS:
+        replaced = fast(node)
+        if replaced is not None:
+            found.append(name)
+            return replaced
+    return {
+        key: value if key in ("metadata", "serialization") else _transform(value, found)
+        for key, value in node.items()
+    }
+
+
+class JsonFastPath(Generic[M]):
+    """Validate JSON text against ``model`` when the answer is provably the reference's.
+
+    :meth:`validate` returns the model, the issues, or ``None`` when the caller must take
+    the reference path.
+    """
+
+    def __init__(self, model: type[M]) -> None:
+        self.model = model
+        self.replaced: list[str] = []
+        original = model.__pydantic_core_schema__
+        config = _model_config(original)
+        self._validator = _validator(_transform(original, self.replaced), config)
+
+    def validate(
+        self, content: bytes | str, size: int, limits: ValidationLimits
+    ) -> M | list[ValidationIssue] | None:
+        """``content`` (``size`` bytes as UTF-8) validated, or ``None`` (not decided)."""
+        if size > limits.max_bytes or needs_walk(limits):
+            return None
+        if isinstance(content, str):
+            if "NaN" in content or "Infinity" in content:
+                return None
+        elif b"NaN" in content or b"Infinity" in content:
+            return None
+        try:
+            value = self._validator.validate_json(content)
+        except ValidationError as error:
+            issues = _reference_issues(error)
+            if issues is None or not within_limits(content, limits):
+                return None
+            return issues
+        if not isinstance(value, self.model):  # pragma: no cover - a model schema gives one
+            return None
+        return value
+
+
+def _model_config(schema: Any) -> Any:
+    """The core config of the outermost model in ``schema`` (its errors hide the input)."""
+    while isinstance(schema, dict):
+        if schema.get("type") == "model":
+            return schema.get("config")
+        schema = schema.get("schema")
+    return None
+
+
+def _validator(schema: CoreSchema, config: Any) -> SchemaValidator:
+    """A validator built from ``schema`` itself.
+
+    By default pydantic-core reuses a model class's own validator for a ``model`` schema
+    (its "prebuilt" validator), which would ignore the fast forms; turn that off. Should
+    the switch go away, the model's own validators run: slower, the verdicts the same.
+    """
+    try:
+        return SchemaValidator(schema, config, _use_prebuilt=False)
+    except TypeError:  # pragma: no cover - a pydantic-core without the switch
+        return SchemaValidator(schema, config)
+
+
+def _reference_issues(error: ValidationError) -> list[ValidationIssue] | None:
+    """The issues the reference path reports for the document that raised ``error`` (the
+    fast path's), or None where they cannot be told from it.
+
+    An error of a type in :data:`SAME_IN_BOTH_MODES` is as it is. ``list_type`` and
+    ``model_type`` carry the same context in both modes but JSON mode's wording ("a valid
+    array", "an object"); pydantic-core's own Python-mode wording is used. A
+    ``FALLBACK`` is what the model's shape check says about the value, if it refuses it.
+    """
+    issues = []
+    for detail in error.errors(include_url=False):
+        kind, loc, message = detail["type"], detail["loc"], detail["msg"]
+        if not loc:
+            return None  # the document itself: the reference path words these its own way
+        if kind in _PYTHON_WORDING:
+            message = PydanticKnownError(kind, detail.get("ctx")).message()  # type: ignore[arg-type]
+        elif kind == FALLBACK:
+            shape = _SHAPES[detail["ctx"]["shape"]]
+            try:
+                shape(detail["input"])
+            except PydanticCustomError as refused:
+                kind, message = refused.type, refused.message()
+            else:
+                return None  # the shape is right: parsing or the zone refused it
+        elif kind not in SAME_IN_BOTH_MODES:
+            return None
+        issues.append(ValidationIssue(code_for(kind), json_pointer(loc), message))
+    return issues
+
+
+_PYTHON_WORDING: Final = frozenset({"list_type", "model_type"})
+
+_STRING_RE = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_EMPTY_PAIR_RE = re.compile(rb"\{\}|\[\]")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_DIGITS_AS_NINES = bytes.maketrans(b"012345678", b"999999999")
+_LONGEST_FLOAT_REPR = 24
+"""``repr`` of a float is at most 24 characters (``-2.2250738585072014e-308``)."""
+
+
+def within_limits(content: bytes | str, limits: ValidationLimits) -> bool:
+    """True only if the JSON document ``content`` (which must parse) cannot break
+    ``limits``' depth, string or number bounds (:func:`~._limits.limit_problem`).
+
+    Conservative, on the text: no string or key can be longer than the document; an
+    integer's ``repr`` is its digits and sign as written (JSON has no leading zeros) and a
+    float's is at most 24 characters, so a number can only break the bound if the text
+    holds that many digits in a row; the nesting depth is counted on the brackets outside
+    strings. ``False`` means "may break", never "breaks".
+    """
+    data = content.encode() if isinstance(content, str) else content
+    if len(data) > limits.max_string_length:
+        return False
+    digits = limits.max_number_digits
+    if digits < _LONGEST_FLOAT_REPR:
+        return False
+    if b"9" * digits in data.translate(_DIGITS_AS_NINES):  # a run of that many digits
+        return False
+    if data.count(b"{") + data.count(b"[") <= limits.max_depth:
+        return True
+    skeleton = _STRING_RE.sub(b"", data).translate(None, _NOT_BRACKETS)
+    depth = 0
+    while skeleton:
+        skeleton, removed = _EMPTY_PAIR_RE.subn(b"", skeleton)
+        depth += 1
+        if not removed or depth > limits.max_depth:
+            return False
+    return True
