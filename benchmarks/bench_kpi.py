@@ -4,15 +4,17 @@ Target (the issue): the full KPI catalogue by local authority and financial year
 ``fostering_hub.kpi.compute_kpis`` on polars and on DuckDB, within 1.5x of a hand-written
 DuckDB SQL query computing the same figures in the same run, with identical figures.
 
-1. Generates a journey table with numpy (``--rows``, default 1,000,000; ``--quick`` for
-   100,000; ``--seed``): enquiries over two financial years (April 2023 to March 2025, so
+1. Generates a journey table with numpy (``_journeys.generate``, shared with
+   ``bench_sla.py``; ``--rows``, default 1,000,000; ``--quick`` for 100,000; ``--seed``):
+   enquiries over two financial years (April 2023 to March 2025, so
    both BST changes of each year and two 31 March / 1 April boundaries), mostly in the
    daytime, ~10% with no LA; first contact for ~88% after minutes to days, a requested
    call-back for ~15%; later milestones for fewer; withdrawals with an Ofsted reason.
    Timestamps are written as a CRM would: ~70% naive London wall time, ~20% with the UTC
    offset then in force, ~10% in UTC with ``Z``. Generation is timed but not counted. The
    table is kept as text columns (as read from the CSV), in polars and in DuckDB.
-2. Times, best of ``--repeat`` (default 3), each returning every figure to Python:
+2. Times, best of ``--repeat`` (default 3; the runs taken in turn, so that a change in
+   the machine's load falls on all alike), each returning every figure to Python:
    ``compute_kpis`` on a polars DataFrame, on a polars LazyFrame (collected), on a DuckDB
    relation (fetched), and the hand-written SQL (``SQL`` below: one statement, a CTE that
    parses each timestamp once with ``CAST(... AS TIMESTAMPTZ)`` in the session time zone
@@ -21,8 +23,10 @@ DuckDB SQL query computing the same figures in the same run, with identical figu
    requested call-back time, 15 minutes' tolerance; initial visits within 10 days).
 3. Checks that the three engine runs and the SQL give identical rows (same periods,
    groups, KPIs, breakdowns, values, numerators and denominators, compared exactly).
-4. Prints the time of each, the ratio engine / SQL (PASS at 1.5x or less; a benchmark,
-   never a failure) and the peak memory of one call of each, measured as the peak RSS
+4. Prints the wall and CPU time of each (CPU: user + system, all threads, the steadier
+   figure on a busy machine), the ratios engine / SQL (PASS at 1.5x or less of wall time;
+   a benchmark, never a failure), the load average before and after, and the peak
+   memory of one call of each, measured as the peak RSS
    increase over the call (Linux ``VmHWM``, reset through ``/proc/self/clear_refs`` just
    before; ``ru_maxrss`` elsewhere, which cannot be reset, so an upper bound).
 
@@ -34,9 +38,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
+import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -45,31 +48,26 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import _journeys as journeys
 import duckdb
 import narwhals as nw
 import numpy as np
 import polars as pl
+from _journeys import NAT, S, epoch_us
+from _measure import best_of, peak_rss_mb
 
 from fostering_hub.config import load_config
 from fostering_hub.kpi import KPI_IDS, compute_kpis
 from fostering_hub.models import JOURNEY_COLUMNS, NORTH_EAST
 
-S = 1_000_000  # microseconds per second
-NAT = np.iinfo(np.int64).min
-DAY = 86_400
 START = dt.datetime(2023, 4, 1, tzinfo=dt.UTC)  # roughly: generated as London wall time
 AS_OF = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
-CHANNELS = np.array(["web", "phone", "email", "event", "referral", "other"])
-SOURCES = np.array(["", "", "radio", "social media", "search engine", "word of mouth", "leaflet"])
-AUTHORITIES = np.array(["", *(la.gss_code for la in NORTH_EAST)])
+SOURCES = ["", "", "radio", "social media", "search engine", "word of mouth", "leaflet"]
+AUTHORITIES = ["", *(la.gss_code for la in NORTH_EAST)]
 LA_WEIGHTS = np.array([0.1] + [0.9 / len(NORTH_EAST)] * len(NORTH_EAST))
 
 
 # --------------------------------------------------------------------------- the table
-
-
-def epoch_us(value: dt.datetime) -> int:
-    return (value - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
 
 
 class London:
@@ -104,74 +102,24 @@ class London:
         return np.where(local == NAT, NAT, local - bst * 3_600 * S)
 
 
-def _seconds(rng: np.random.Generator, count: int, low: float, high: float) -> Any:
-    return rng.uniform(low, high, count).astype(np.int64)
-
-
 def generate(rows: int, seed: int) -> dict[str, Any]:
-    """The journey table's columns as numpy text arrays ("" where not reached)."""
-    rng = np.random.default_rng(seed)
-    day = rng.integers(0, 731, rows)  # 1 April 2023 to 31 March 2025
-    daytime = np.clip(rng.normal(13.5 * 3600, 3.5 * 3600, rows), 6 * 3600, DAY - 1)
-    anytime = rng.uniform(0, DAY, rows)
-    clock = np.where(rng.random(rows) < 0.8, daytime, anytime).astype(np.int64)
-    wall = (epoch_us(START) // S + day * DAY + clock) * S
-    zone = London()
-    enquired = zone.to_utc(wall)  # a wall time BST skips moves on an hour
-    kind = rng.random(rows)
-    delay = np.where(
-        kind < 0.6,
-        rng.exponential(3 * 3600, rows),
-        np.where(kind < 0.9, rng.exponential(20 * 3600, rows), rng.uniform(DAY, 10 * DAY, rows)),
-    ).astype(np.int64)
-    contacted = rng.random(rows) < 0.88
-    first_contact = np.where(contacted, enquired + delay * S, NAT)
-    callback = np.where(
-        rng.random(rows) < 0.15, enquired + _seconds(rng, rows, 3600, 96 * 3600) * S, NAT
+    """The journey table's columns as numpy text arrays ("" where not reached): two
+    financial years from April 2023 (see :func:`_journeys.generate`)."""
+    return journeys.generate(
+        rows,
+        seed,
+        start=START,
+        days=731,  # 1 April 2023 to 31 March 2025
+        zone_for=lambda wall: London(),
+        # No naive text in the hour repeated when BST ends: the journey table (and the
+        # engine) reads it as its first run, in BST; DuckDB's ICU, so the hand-written
+        # SQL, as GMT.
+        naive_ok=lambda zone, local, utc: ~zone.repeated(local),
+        authorities=AUTHORITIES,
+        la_weights=LA_WEIGHTS,
+        sources=SOURCES,
+        id_prefix="NE-",
     )
-    stages = {"first_contact_at": first_contact}
-    last = np.where(contacted, first_contact, enquired)
-    reached = contacted
-    for column, share, low, high in (
-        ("initial_visit_at", 0.45, 2 * DAY, 25 * DAY),
-        ("eoi_at", 0.5, DAY, 20 * DAY),
-        ("handed_over_at", 0.7, DAY // 2, 15 * DAY),
-        ("application_at", 0.6, 5 * DAY, 40 * DAY),
-        ("approved_at", 0.3, 60 * DAY, 200 * DAY),
-    ):
-        reached = reached & (rng.random(rows) < share)
-        at = np.where(reached, last + _seconds(rng, rows, low, high) * S, NAT)
-        stages[column] = at
-        last = np.where(reached, at, last)
-    withdrawn = (stages["approved_at"] == NAT) & (rng.random(rows) < 0.12)
-    stages["withdrawn_at"] = np.where(withdrawn, last + _seconds(rng, rows, 0, 30 * DAY) * S, NAT)
-    reasons = np.array([f"AW{i}" for i in range(6)])[rng.integers(0, 6, rows)]
-    columns: dict[str, Any] = {
-        "enquiry_id": np.char.add("NE-", np.char.zfill(np.arange(rows).astype(str), 7)),
-        "local_authority": AUTHORITIES[rng.choice(len(AUTHORITIES), rows, p=LA_WEIGHTS)],
-        "channel": CHANNELS[rng.integers(0, len(CHANNELS), rows)],
-        "source": SOURCES[rng.integers(0, len(SOURCES), rows)],
-        "enquired_at": _text(enquired, zone, rng),
-        "callback_requested_for": _text(callback, zone, rng),
-    }
-    for column in JOURNEY_COLUMNS[6:13]:
-        columns[column] = _text(stages[column], zone, rng)
-    columns["withdrawal_reason"] = np.where(withdrawn, reasons, "")
-    return {c: columns[c] for c in JOURNEY_COLUMNS}
-
-
-def _text(utc: Any, zone: Any, rng: np.random.Generator) -> Any:
-    """Instants as ISO 8601 text: naive London time, with the offset then, or ``Z``."""
-    local = zone.to_local(utc)
-    offset = local - utc
-    style = rng.random(len(utc))
-    # No naive text in the hour repeated when BST ends: the journey table (and the engine)
-    # reads it as its first run, in BST; DuckDB's ICU, so the hand-written SQL, as GMT.
-    naive = (style < 0.7) & ~zone.repeated(local)
-    zulu = ~naive & (style >= 0.9)
-    body = np.datetime_as_string(np.where(zulu, utc, local).astype("datetime64[us]"), unit="s")
-    suffix = np.where(naive, "", np.where(zulu, "Z", np.where(offset > 0, "+01:00", "+00:00")))
-    return np.where(utc == NAT, "", np.char.add(body, suffix))
 
 
 # --------------------------------------------------------------------------- the SQL
@@ -311,45 +259,6 @@ def canonical(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 # --------------------------------------------------------------------------- measuring
 
 
-def best_of(repeat: int, call: Callable[[], Any]) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = call()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
-def _status_kb(key: str) -> int | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def peak_rss_mb(call: Callable[[], Any]) -> tuple[float, str]:
-    """Peak RSS increase during ``call`` in MiB, and how it was measured."""
-    gc.collect()
-    try:
-        with open("/proc/self/clear_refs", "w") as clear:
-            clear.write("5")  # reset VmHWM to the current RSS
-        method = "VmHWM"
-    except OSError:
-        method = "ru_maxrss"
-    before = _status_kb("VmRSS") or 0
-    call()
-    if method == "VmHWM":
-        peak = _status_kb("VmHWM") or 0
-    else:
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        peak = peak // 1024 if sys.platform == "darwin" else peak
-    return (peak - before) / 1024, method
-
-
 def memory_in_child(name: str, table: Path, threads: int | None) -> tuple[float, str]:
     """Run ``name`` once in a fresh interpreter on the saved table (so that memory kept
     by the allocator from other runs does not hide this one's) and read its peak."""
@@ -424,40 +333,57 @@ def main(argv: list[str] | None = None) -> int:
     print(f"generated in {time.perf_counter() - start:.1f} s (not counted)")
     _connection, runs = _setup(frame, args.threads)
 
-    timings: dict[str, float] = {}
-    results: dict[str, list[tuple[Any, ...]]] = {}
     with tempfile.TemporaryDirectory() as directory:
         table = Path(directory) / "journeys.parquet"
         frame.write_parquet(table)
         memory = {name: memory_in_child(name, table, args.threads) for name in runs}
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    # Round-robin, so that a change in the machine's load falls on every run alike.
+    wall = dict.fromkeys(runs, float("inf"))
+    cpu = dict.fromkeys(runs, float("inf"))
+    results: dict[str, list[tuple[Any, ...]]] = {}
+    for _ in range(args.repeat):
+        for name, call in runs.items():
+            seconds, cpu_seconds, result = best_of(1, call)
+            wall[name], cpu[name] = min(wall[name], seconds), min(cpu[name], cpu_seconds)
+            results[name] = canonical(result)
+    sql = "hand-written DuckDB SQL"
     print()
-    print(f"{'run':<28} {'best s':>8} {'ratio':>7} {'peak MiB':>9}")
-    for name, call in runs.items():
-        seconds, result = best_of(args.repeat, call)
-        timings[name] = seconds
-        results[name] = canonical(result)
-        ratio = seconds / timings["hand-written DuckDB SQL"]
-        print(f"{name:<28} {seconds:8.2f} {ratio:6.2f}x {memory[name][0]:9.0f}")
-    method = memory["hand-written DuckDB SQL"][1]
+    print(f"{'run':<28} {'best s':>8} {'ratio':>7} {'CPU s':>7} {'ratio':>7} {'peak MiB':>9}")
+    for name in runs:
+        print(
+            f"{name:<28} {wall[name]:8.2f} {wall[name] / wall[sql]:6.2f}x "
+            f"{cpu[name]:7.2f} {cpu[name] / cpu[sql]:6.2f}x {memory[name][0]:9.0f}"
+        )
+    method = memory[sql][1]
     print(
-        f"(best of {args.repeat}; peak MiB: RSS increase over one call in a fresh process, "
-        f"{method})"
+        f"(best of {args.repeat}, taken in turn; CPU: user + system, all threads; peak MiB: "
+        f"RSS increase over one call in a fresh process, {method})"
     )
+    if load is not None:
+        after = os.getloadavg()
+        print(
+            f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} before the runs, "
+            f"{after[0]:.2f} {after[1]:.2f} {after[2]:.2f} after ({os.cpu_count()} CPUs)"
+        )
 
     print()
-    reference = results["hand-written DuckDB SQL"]
+    reference = results[sql]
     print(f"figures: {len(reference):,} rows from the SQL")
     for name, result in results.items():
-        if name == "hand-written DuckDB SQL":
+        if name == sql:
             continue
         same = result == reference
         differing = sum(a != b for a, b in zip(result, reference, strict=False))
         detail = "identical" if same else f"DIFFERENT ({differing} rows, {len(result)} rows)"
         print(f"  {name:<26} {detail}")
     for name in ("engine, polars DataFrame", "engine, polars LazyFrame", "engine, DuckDB relation"):
-        ratio = timings[name] / timings["hand-written DuckDB SQL"]
+        ratio = wall[name] / wall[sql]
         verdict = "PASS" if ratio <= 1.5 else "MISS"
-        print(f"ratio {name} / SQL: {ratio:.2f}x  [{verdict}: target <= 1.5x]")
+        print(
+            f"ratio {name} / SQL: {ratio:.2f}x wall, {cpu[name] / cpu[sql]:.2f}x CPU  "
+            f"[{verdict}: target <= 1.5x]"
+        )
     return 0
 
 

@@ -43,7 +43,6 @@ import datetime as dt
 import gc
 import json
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -53,18 +52,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import _journeys as journeys
 import numpy as np
 import pandas as pd
 import polars as pl
+from _journeys import DAY, S
+from _measure import best_of, peak_rss_mb
 
 from fostering_hub.config import SLATarget
-from fostering_hub.models import JOURNEY_COLUMNS, NORTH_EAST, Journey
+from fostering_hub.models import NORTH_EAST, Journey
 from fostering_hub.sla import Target, WorkingCalendar, evaluate_journey, evaluate_table
-from fostering_hub.sla._bulk import epoch_us, zone_for
+from fostering_hub.sla._bulk import zone_for
 
-S = 1_000_000  # microseconds per second
-NAT = np.iinfo(np.int64).min  # numpy's NaT as int64
-DAY = 86_400
 YEAR_START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 NOW = dt.datetime(2025, 1, 6, 9, tzinfo=dt.UTC)  # a Monday, GMT
 TARGET = Target(
@@ -78,133 +77,31 @@ TARGET = Target(
     ),
     WorkingCalendar(nation="ENG"),
 )
-CHANNELS = np.array(["web", "phone", "email", "event", "referral", "other"])
-SOURCES = np.array(["", "", "radio", "social media", "search", "friend", "bus advert"])
-AUTHORITIES = np.array(["", *(la.gss_code for la in NORTH_EAST)])
+SOURCES = ["", "", "radio", "social media", "search", "friend", "bus advert"]
+AUTHORITIES = ["", *(la.gss_code for la in NORTH_EAST)]
 
 
 # --------------------------------------------------------------------------- the table
 
 
-def _seconds(rng: np.random.Generator, count: int, low: float, high: float) -> Any:
-    return rng.uniform(low, high, count).astype(np.int64)
-
-
 def generate(rows: int, seed: int) -> dict[str, Any]:
-    """The journey table's columns as numpy text arrays ("" where not reached)."""
-    rng = np.random.default_rng(seed)
-    # Enquiries: a local day in 2024, mostly daytime (evenings and nights too).
-    day = rng.integers(0, 366, rows)
-    daytime = np.clip(rng.normal(13.5 * 3600, 3.5 * 3600, rows), 6 * 3600, DAY - 1)
-    anytime = rng.uniform(0, DAY, rows)
-    clock = np.where(rng.random(rows) < 0.8, daytime, anytime).astype(np.int64)
-    wall = (epoch_us(YEAR_START) // S + day * DAY + clock) * S
-    zone = zone_for(np.array([wall.min(), wall.max() + 800 * DAY * S]))
-    enquired = zone.to_utc(wall)  # a wall time BST skips moves on an hour
-    # Delays, in seconds.
-    kind = rng.random(rows)
-    delay = np.where(
-        kind < 0.6,
-        rng.exponential(3 * 3600, rows),
-        np.where(kind < 0.9, rng.exponential(20 * 3600, rows), rng.uniform(DAY, 10 * DAY, rows)),
-    ).astype(np.int64)
-    contacted = rng.random(rows) < 0.88
-    first_contact = np.where(contacted, enquired + delay * S, NAT)
-    callback = np.where(
-        rng.random(rows) < 0.15, enquired + _seconds(rng, rows, 3600, 96 * 3600) * S, NAT
+    """The journey table's columns as numpy text arrays ("" where not reached): a year
+    of enquiries, 2024 (see :func:`_journeys.generate`)."""
+    return journeys.generate(
+        rows,
+        seed,
+        start=YEAR_START,
+        days=366,  # a local day in 2024
+        zone_for=lambda wall: zone_for(np.array([wall.min(), wall.max() + 800 * DAY * S])),
+        # Naive text in the hour repeated when BST ends would be read as its first run.
+        naive_ok=lambda zone, local, utc: zone.to_utc(local) == utc,
+        authorities=AUTHORITIES,
+        sources=SOURCES,
+        id_prefix="NE-2024-",
     )
-    stages = {"first_contact_at": first_contact}
-    last = np.where(contacted, first_contact, enquired)
-    reached = contacted
-    for column, share, low, high in (
-        ("initial_visit_at", 0.45, 2 * DAY, 25 * DAY),
-        ("eoi_at", 0.5, DAY, 20 * DAY),
-        ("handed_over_at", 0.7, DAY // 2, 15 * DAY),
-        ("application_at", 0.6, 5 * DAY, 40 * DAY),
-        ("approved_at", 0.3, 60 * DAY, 200 * DAY),
-    ):
-        reached = reached & (rng.random(rows) < share)
-        at = np.where(reached, last + _seconds(rng, rows, low, high) * S, NAT)
-        stages[column] = at
-        last = np.where(reached, at, last)
-    withdrawn = (stages["approved_at"] == NAT) & (rng.random(rows) < 0.12)
-    stages["withdrawn_at"] = np.where(withdrawn, last + _seconds(rng, rows, 0, 30 * DAY) * S, NAT)
-    reasons = np.array([f"AW{i}" for i in range(6)])[rng.integers(0, 6, rows)]
-    columns: dict[str, Any] = {
-        "enquiry_id": np.char.add("NE-2024-", np.char.zfill(np.arange(rows).astype(str), 7)),
-        "local_authority": AUTHORITIES[rng.integers(0, len(AUTHORITIES), rows)],
-        "channel": CHANNELS[rng.integers(0, len(CHANNELS), rows)],
-        "source": SOURCES[rng.integers(0, len(SOURCES), rows)],
-        "enquired_at": _text(enquired, zone, rng),
-        "callback_requested_for": _text(callback, zone, rng),
-    }
-    for column in JOURNEY_COLUMNS[6:13]:
-        columns[column] = _text(stages[column], zone, rng)
-    columns["withdrawal_reason"] = np.where(withdrawn, reasons, "")
-    return {c: columns[c] for c in JOURNEY_COLUMNS}
-
-
-def _text(utc: Any, zone: Any, rng: np.random.Generator) -> Any:
-    """Instants as ISO 8601 text: naive London time, with the offset then, or ``Z``."""
-    local = zone.to_local(utc)
-    offset = local - utc
-    style = rng.random(len(utc))
-    # Naive text in the hour repeated when BST ends would be read as its first run.
-    exact = zone.to_utc(local) == utc
-    naive = (style < 0.7) & exact
-    zulu = ~naive & (style >= 0.9)
-    body = np.datetime_as_string(np.where(zulu, utc, local).astype("datetime64[us]"), unit="s")
-    suffix = np.where(naive, "", np.where(zulu, "Z", np.where(offset > 0, "+01:00", "+00:00")))
-    return np.where(utc == NAT, "", np.char.add(body, suffix))
 
 
 # --------------------------------------------------------------------------- measuring
-
-
-def best_of(repeat: int, call: Callable[[], Any]) -> tuple[float, float, Any]:
-    """Best wall time and best CPU time (user + system, all threads) of ``repeat`` calls,
-    and the last result."""
-    wall, cpu, result = float("inf"), float("inf"), None
-    for _ in range(repeat):
-        gc.collect()
-        gc.disable()
-        try:
-            start, start_cpu = time.perf_counter(), time.process_time()
-            result = call()
-            wall = min(wall, time.perf_counter() - start)
-            cpu = min(cpu, time.process_time() - start_cpu)
-        finally:
-            gc.enable()
-    return wall, cpu, result
-
-
-def _status_kb(key: str) -> int | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def peak_rss_mb(call: Callable[[], Any]) -> tuple[float, str]:
-    """Peak RSS increase during ``call`` in MB, and how it was measured."""
-    gc.collect()
-    try:
-        with open("/proc/self/clear_refs", "w") as clear:
-            clear.write("5")  # reset VmHWM to the current RSS
-        method = "VmHWM"
-    except OSError:
-        method = "ru_maxrss"
-    before = _status_kb("VmRSS") or 0
-    call()
-    if method == "VmHWM":
-        peak = _status_kb("VmHWM") or 0
-    else:
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        peak = peak // 1024 if sys.platform == "darwin" else peak
-    return (peak - before) / 1024, method
 
 
 def tracemalloc_peak_mb(call: Callable[[], Any]) -> float:

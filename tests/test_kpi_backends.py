@@ -348,3 +348,113 @@ def test_datetime_columns(backend: str, kind: str) -> None:
         assert keyed(compute_kpis(frame, kpis=kpis, period="month")) == EXPECTED_DATETIMES[kind]
         return
     assert keyed(compute_kpis(frame, kpis=kpis, period="month")) == EXPECTED_DATETIMES[kind]
+
+
+# ----------------------------------------------------------------- the timestamp readers
+
+
+def _texts_and_truth() -> tuple[list[str], list[tuple[int, int, int]]]:
+    """Journey-table text in every form the format allows (``T`` or a space, seconds or
+    not, 1 to 6 fraction digits, naive, ``Z``, positive and negative offsets), around
+    every BST change from 1972 to 2100 and at the turns of months and years, with what
+    each means by Python's ``zoneinfo``: ``(UTC us, London wall us, month key)``."""
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    us = dt.timedelta(microseconds=1)
+    walls = [
+        dt.datetime(year, month, day) + dt.timedelta(minutes=minute)
+        for year in range(1972, 2101, 7)
+        for month, days in ((3, range(15, 32)), (10, range(20, 32)))
+        for day in days
+        for minute in (30, 90, 150)
+    ]
+    walls += [
+        dt.datetime(year, month, 1) + dt.timedelta(minutes=minute)
+        for year in (1999, 2000, 2024, 2100)
+        for month in (1, 3, 4, 11)
+        for minute in (-90, -30, 0, 30, 90)
+    ]
+    offsets = [
+        None,
+        dt.timedelta(0),
+        dt.timedelta(hours=1),
+        dt.timedelta(hours=-5, minutes=-30),
+        dt.timedelta(hours=13, minutes=45),
+        dt.timedelta(minutes=-15),
+    ]
+    texts, truth = [], []
+    for number, wall in enumerate(walls):
+        offset = offsets[number % len(offsets)]
+        minutes = number % 5 == 1  # no seconds
+        fraction = 0 if minutes else (0, 500_000, 123_456, 1, 120_000)[number // 5 % 5]
+        wall = wall.replace(microsecond=fraction)
+        separator = " " if number % 7 == 0 else "T"
+        timespec = "minutes" if minutes else "auto"
+        text = wall.isoformat(separator, timespec)
+        text = text.rstrip("0") if fraction else text  # 1 to 6 fraction digits
+        if offset is None:
+            instant = wall.replace(tzinfo=london, fold=0)  # first run, or moved on
+        else:
+            instant = wall.replace(tzinfo=dt.timezone(offset))
+            if offset:
+                sign = "+" if offset > dt.timedelta(0) else "-"
+                minutes = abs(offset) // dt.timedelta(minutes=1)
+                text += f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+            else:
+                text += "Z"
+        local = instant.astimezone(london)
+        texts.append(text)
+        truth.append(
+            (
+                (instant - epoch) // us,
+                (local.replace(tzinfo=dt.UTC) - epoch) // us,
+                local.year * 100 + local.month,
+            )
+        )
+    return texts, truth
+
+
+#: Each reader of text timestamps: the backend and ``native`` (its own parser, or string
+#: slices and casts), all of which must give the same instants and dates.
+READERS = {
+    "polars, strptime": ("polars", True),
+    "polars, slices": ("polars", False),
+    "duckdb, cast": ("duckdb", True),
+    "duckdb, slices": ("duckdb", False),
+    "pandas": ("pandas", False),
+    "pyarrow": ("pyarrow", False),
+}
+
+
+@pytest.mark.parametrize("reader", list(READERS))
+def test_every_reader_gives_the_same_instants(reader: str) -> None:
+    """polars' and DuckDB's own parsers and the portable one agree with ``zoneinfo`` on
+    every form of text, every BST change from 1972 to 2100 and both sides of midnight."""
+    from fostering_hub.kpi._prepare import _duckdb_reads_wall_time, prepare_timestamps
+
+    backend, native = READERS[reader]
+    if backend == "duckdb" and native and not _duckdb_reads_wall_time():
+        pytest.skip(f"DuckDB {duckdb.__version__} casts text otherwise: the portable parser")
+    texts, truth = _texts_and_truth()
+    makers = {
+        "polars": lambda: pl.DataFrame({"t": texts}).lazy(),
+        "duckdb": lambda: duckdb.connect().from_arrow(pa.table({"t": texts})),
+        "pandas": lambda: pd.DataFrame({"t": texts}),
+        "pyarrow": lambda: pa.table({"t": texts}),
+    }
+    frame = nw.from_native(makers[backend]())
+    parsed = prepare_timestamps(frame, [], ["t"], ["t"], ["t"], "month", native=native)
+    eager = parsed.collect() if isinstance(parsed, nw.LazyFrame) else parsed
+    columns = (eager[f"_{field}_t"].to_list() for field in ("u", "l", "k"))
+    got = list(zip(*columns, strict=True))
+    assert got == truth
+
+
+@pytest.mark.parametrize("backend", ["polars", "polars lazy", "duckdb", "pandas"])
+def test_text_that_is_not_a_timestamp_fails(backend: str) -> None:
+    """Never a silent null: each reader fails the query on text that is not ISO 8601."""
+    rows = [dict(ROWS[0], enquired_at="1 June 2024 at ten")]
+    with pytest.raises(Exception):  # noqa: B017, PT011 - each backend's own error
+        frame_rows(compute_kpis(MAKERS[backend](rows), kpis="enquiries"))

@@ -7,10 +7,11 @@ The plan, all narwhals (so lazy frames stay lazy):
    of its Europe/London date; row-level measures (durations, 0/1 flags).
 2. **Events**: one slice of rows per bucketing timestamp (the enquiries by
    ``enquired_at``, the approvals by ``approved_at``, ...), stacked, so that every KPI of
-   a period and group comes out of **one** group-by (rates whose numerator and denominator
-   are bucketed by different timestamps included).
-3. **Long**: the wide group-by result unpivoted into ``kpi, value, numerator,
-   denominator`` rows; the breakdown KPIs (by reason, by source) are group-bys of their own.
+   a period and group comes out of **one** group-by of the events by kind (rates whose
+   numerator and denominator are bucketed by different timestamps included), whose small
+   result is then pivoted to one row per period and group; the breakdown KPIs (by reason,
+   by source) are kinds of their own.
+3. **Long**: that wide result unpivoted into ``kpi, value, numerator, denominator`` rows.
 """
 
 from __future__ import annotations
@@ -460,7 +461,7 @@ def _stacked_slices(prepared: Frame, plan: _Plan, kinds: list[_Kind]) -> Frame:
         columns: list[nw.Expr] = [nw.col(f"_k_{kind.bucket}").alias("_key"), *map(nw.col, plan.by)]
         breakdown = nw.col(f"_b_{kind.breakdown}") if kind.breakdown else nw.lit("")
         columns.append(breakdown.cast(nw.String()).alias("_b"))
-        columns += [nw.lit(1 if k is kind else 0, dtype=nw.Int64()).alias(k.counter) for k in kinds]
+        columns.append(nw.lit(kinds.index(kind), dtype=nw.Int64()).alias("_kind"))
         for measure in plan.measures():
             if measure.startswith("_x_"):
                 continue  # medians are taken from their bucket's rows (see `_rows`)
@@ -471,18 +472,19 @@ def _stacked_slices(prepared: Frame, plan: _Plan, kinds: list[_Kind]) -> Frame:
     return slices[0] if len(slices) == 1 else nw.concat(slices, how="vertical")
 
 
-def _cross_joined(prepared: Frame, like: Frame, plan: _Plan, kinds: list[_Kind]) -> Frame:
-    """The events as ``prepared`` cross joined with the kinds' names and filtered: for
+def _cross_joined(prepared: Frame, numbers: Frame, plan: _Plan, kinds: list[_Kind]) -> Frame:
+    """The events as ``prepared`` cross joined with the kinds' numbers and filtered: for
     lazy SQL backends (DuckDB, PySpark), which would compute ``prepared`` once per
     reference to it."""
     import narwhals as nw
 
-    names = _names_frame(like, "_kind", [k.name for k in kinds])
+    kind_numbers = _first_numbers(numbers, len(kinds)).select(nw.col("_number").alias("_kind"))
+    number = {k.name: i for i, k in enumerate(kinds)}
 
     def pick(values: dict[str, nw.Expr], otherwise: nw.Expr) -> nw.Expr:
         chosen: Any = None
         for name, value in values.items():
-            condition = nw.col("_kind") == name
+            condition = nw.col("_kind") == number[name]
             chosen = (
                 nw.when(condition).then(value)
                 if chosen is None
@@ -498,24 +500,17 @@ def _cross_joined(prepared: Frame, like: Frame, plan: _Plan, kinds: list[_Kind])
             "_b"
         ),
     ]
-    columns += [
-        nw.when(nw.col("_kind") == k.name)
-        .then(nw.lit(1))
-        .otherwise(nw.lit(0))
-        .cast(nw.Int64())
-        .alias(k.counter)
-        for k in kinds
-    ]
+    columns.append(nw.col("_kind"))
     for measure in plan.measures():
         bucket = _MEASURES[measure][0]
         owner = next(k.name for k in kinds if k.breakdown is None and k.bucket == bucket)
         columns.append(
-            nw.when(nw.col("_kind") == owner)
+            nw.when(nw.col("_kind") == number[owner])
             .then(nw.col(measure))
             .otherwise(_empty(measure))
             .alias(measure)
         )
-    return prepared.join(names, how="cross").filter(present).select(*columns)
+    return prepared.join(kind_numbers, how="cross").filter(present).select(*columns)
 
 
 def _empty(measure: str) -> nw.Expr:
@@ -526,33 +521,36 @@ def _empty(measure: str) -> nw.Expr:
     return nw.lit(0, dtype=nw.Int64())
 
 
-def _names_frame(like: Frame, column: str, names: list[str]) -> Frame:
-    """A one-column frame of ``names`` on ``like``'s backend and connection.
+def _first_numbers(numbers: Frame, count: int) -> Frame:
+    """The rows of a :func:`_numbers_frame` below ``count``."""
+    import narwhals as nw
+
+    return numbers.filter(nw.col("_number") < count)
+
+
+def _numbers_frame(like: Frame, count: int, column: str) -> Frame:
+    """A one-column frame of the Int64 numbers ``0..count-1`` on ``like``'s backend and
+    connection.
 
     Literals selected from one row of ``like`` (cheap to plan and run): ``b`` one-row
-    frames of the digits ``0..b-1`` stacked, crossed with themselves for ``b * b`` row
-    numbers, each given its name. Fewer frames than one per name, which matters where
-    every frame is planned or bound as it is built (DuckDB, PySpark).
+    frames of the digits ``0..b-1`` stacked, crossed with themselves for ``b * b``
+    numbers. Fewer frames than one per number, which matters where every frame is planned
+    or bound as it is built (DuckDB, PySpark).
     """
     import math
 
     import narwhals as nw
 
-    base = max(1, math.isqrt(len(names) - 1) + 1) if names else 1
+    base = max(1, math.isqrt(count - 1) + 1) if count else 1
     one_row = like.head(1)
     digits = nw.concat(
         [one_row.select(nw.lit(d, dtype=nw.Int64()).alias("_high")) for d in range(base)],
         how="vertical",
     )
     numbers = digits.join(digits.select(nw.col("_high").alias("_low")), how="cross").select(
-        (nw.col("_high") * base + nw.col("_low")).alias("_number")
+        (nw.col("_high") * base + nw.col("_low")).alias(column)
     )
-    name: Any = None
-    for number, text in enumerate(names):
-        condition = nw.col("_number") == number
-        value = nw.lit(text, dtype=nw.String())
-        name = nw.when(condition).then(value) if name is None else name.when(condition).then(value)
-    return numbers.filter(nw.col("_number") < len(names)).select(name.alias(column))
+    return numbers.filter(nw.col(column) < count)
 
 
 def _rows(prepared: Frame, like: Frame, plan: _Plan) -> Frame:
@@ -565,11 +563,15 @@ def _rows(prepared: Frame, like: Frame, plan: _Plan) -> Frame:
     keys = ["_key", *plan.by, "_b"]
     measures = plan.measures()
     medians = [m for m in measures if m.startswith("_x_")]
-    sums = [nw.col(c).sum() for c in [k.counter for k in kinds] + measures if c not in medians]
+    sums = [m for m in measures if m not in medians]
     exact = exact_in_group_by(prepared)
+    # One frame of numbers for the kinds and the KPIs (each frame is bound as it is built
+    # on DuckDB: fewer is cheaper).
+    numbers = _numbers_frame(like, max(len(kinds), len(plan.kpis)), "_number")
     stacked = isinstance(prepared, nw.DataFrame)
     if stacked or prepared.implementation is nw.Implementation.POLARS:
-        wide = _stacked_slices(prepared, plan, kinds).group_by(keys).agg(*sums)
+        events = _stacked_slices(prepared, plan, kinds)
+        wide = _widen(events, keys, kinds, sums, [])
         # Medians straight from the rows of their own bucket, not the stacked events.
         for bucket in dict.fromkeys(_MEASURES[m][0] for m in medians):
             columns = [m for m in medians if _MEASURES[m][0] == bucket]
@@ -583,19 +585,53 @@ def _rows(prepared: Frame, like: Frame, plan: _Plan) -> Frame:
             )
             wide = wide.join(found, on=keys, how="left")
     else:
-        events = _cross_joined(prepared, like, plan, kinds)
+        events = _cross_joined(prepared, numbers, plan, kinds)
         if medians and not exact:
             group_medians(events, keys, medians)  # raises: lazy and no exact median
-        wide = events.group_by(keys).agg(*sums, *(nw.col(m).median() for m in medians))
-    return _unpivot(wide, like, plan, keys)
+        wide = _widen(events, keys, kinds, sums, medians)
+    return _unpivot(wide, numbers, plan, keys)
 
 
-def _unpivot(wide: Frame, like: Frame, plan: _Plan, keys: list[str]) -> Frame:
-    """The wide group-by result as long rows.
+def _widen(
+    events: Frame, keys: list[str], kinds: list[_Kind], sums: list[str], medians: list[str]
+) -> Frame:
+    """The events' figures, one row per period, group and breakdown: each kind's count
+    (``_n_<kind>``), the sums of ``sums`` and the medians of ``medians``; ``_kind`` is the
+    kind's position in ``kinds``.
+
+    One group-by of the events by kind as well (a count, narrow sums), then a small one
+    that puts each kind's count in a column of its own: cheaper than summing a 0/1 column
+    per kind over every event. A measure is only ever non-zero (or, for a median,
+    non-null) in the rows of the one kind it belongs to."""
+    import narwhals as nw
+
+    narrow = events.group_by([*keys, "_kind"]).agg(
+        nw.len().alias("_n"),
+        *(nw.col(m).sum() for m in sums),
+        *(nw.col(m).median() for m in medians),
+    )
+    counters = [
+        nw.when(nw.col("_kind") == number).then(nw.col("_n")).otherwise(nw.lit(0)).alias(k.counter)
+        for number, k in enumerate(kinds)
+    ]
+    return (
+        narrow.with_columns(*counters)
+        .group_by(keys)
+        .agg(
+            *(nw.col(k.counter).sum() for k in kinds),
+            *(nw.col(m).sum() for m in sums),
+            *(nw.col(m).max() for m in medians),
+        )
+    )
+
+
+def _unpivot(wide: Frame, numbers: Frame, plan: _Plan, keys: list[str]) -> Frame:
+    """The wide group-by result as long rows, with ``_rank``, the KPI's catalogue rank.
 
     Not narwhals' ``unpivot``: on DuckDB it runs ``UNPIVOT`` on DuckDB's default
     connection, which fails for a relation from any other connection. A cross join with
-    the column names stays on the relation's own connection.
+    the KPIs' numbers stays on the relation's own connection; each row of it picks its
+    KPI's value, numerator and denominator.
     """
     import narwhals as nw
 
@@ -615,57 +651,53 @@ def _unpivot(wide: Frame, like: Frame, plan: _Plan, keys: list[str]) -> Frame:
             # Times the reciprocal rather than divided: polars divides by a constant that
             # way, so every backend computes the same double (within an ulp of x / unit).
             columns[f"v|{kpi.id}"] = nw.col(measure).cast(number) * (1.0 / unit)
-    names = _names_frame(like, "_variable", list(columns))
-    pick: Any = None
-    for name in columns:
-        condition = nw.col("_variable") == name
-        pick = (
-            nw.when(condition).then(nw.col(name))
-            if pick is None
-            else pick.when(condition).then(nw.col(name))
-        )
+
+    def pick(part: str | None) -> nw.Expr:
+        """Each row's KPI's column ``part|kpi``, or with ``None`` its id."""
+        chosen: Any = None
+        for position, kpi in enumerate(plan.kpis):
+            name = f"{part}|{kpi.id}"
+            if part is not None and name not in columns:
+                continue
+            value = nw.col(name) if part is not None else nw.lit(kpi.id, dtype=nw.String())
+            condition = nw.col("_number") == position
+            chosen = (
+                nw.when(condition).then(value)
+                if chosen is None
+                else chosen.when(condition).then(value)
+            )
+        return nw.lit(None, dtype=number) if chosen is None else chosen
+
+    rank: Any = None
+    for position, kpi in enumerate(plan.kpis):
+        condition = nw.col("_number") == position
+        value = nw.lit(_RANK[kpi.id], dtype=nw.Int64())
+        rank = nw.when(condition).then(value) if rank is None else rank.when(condition).then(value)
     long = (
         wide.select(*keys, **columns)
-        .join(names, how="cross")
-        .select(*keys, "_variable", pick.alias("_number"))
+        .join(_first_numbers(numbers, len(plan.kpis)), how="cross")
+        .select(
+            "_key",
+            *plan.by,
+            pick(None).alias("kpi"),
+            nw.when(nw.col("_b") == "")
+            .then(nw.lit(None, dtype=nw.String()))
+            .otherwise(nw.col("_b"))
+            .alias("breakdown"),
+            pick("v").cast(number).alias("value"),
+            pick("n").cast(number).alias("numerator"),
+            pick("d").cast(number).alias("denominator"),
+            rank.alias("_rank"),
+        )
     )
-    part = nw.col("_variable").str.slice(0, 1)
-    long = long.with_columns(
-        nw.col("_variable").str.slice(2).alias("kpi"),
-        *(
-            nw.when(part == letter).then(nw.col("_number")).alias(name)
-            for letter, name in (("v", "value"), ("n", "numerator"), ("d", "denominator"))
-        ),
-    )
-    rows = long.group_by([*keys, "kpi"]).agg(
-        nw.col("value").max(), nw.col("numerator").max(), nw.col("denominator").max()
-    )
-    return rows.filter(~nw.col("value").is_null()).select(
-        "_key",
-        *plan.by,
-        "kpi",
-        nw.when(nw.col("_b") == "")
-        .then(nw.lit(None, dtype=nw.String()))
-        .otherwise(nw.col("_b"))
-        .alias("breakdown"),
-        nw.col("value").cast(number),
-        nw.col("numerator").cast(number),
-        nw.col("denominator").cast(number),
-    )
+    return long.filter(~nw.col("value").is_null())
 
 
 def _finish(long: Frame, plan: _Plan) -> Frame:
     """Labels, sort order and the result's dtypes."""
     import narwhals as nw
 
-    rank: Any = None
-    for kpi in plan.kpis:
-        condition = nw.col("kpi") == kpi.id
-        value = nw.lit(_RANK[kpi.id])
-        rank = nw.when(condition).then(value) if rank is None else rank.when(condition).then(value)
-    ordered = long.with_columns(rank.otherwise(nw.lit(len(_RANK))).alias("_rank")).sort(
-        ["_key", *plan.by, "_rank", "breakdown"], nulls_last=True
-    )
+    ordered = long.sort(["_key", *plan.by, "_rank", "breakdown"], nulls_last=True)
     # numpy-backed pandas has no null integer: there the counts stay floats in the query
     # and become pandas' nullable Int64 at the end (see `compute_kpis`).
     pandas_like = ordered.implementation in _pandas_like()
