@@ -22,6 +22,7 @@ from fostering_hub.validation import (
     ValidationLimits,
     handover_schema,
     validate_handover,
+    validate_json,
 )
 from fostering_hub.validation._catalogue import Rule, render_markdown
 
@@ -334,3 +335,14 @@ class TestCli:
         results = json.loads(capsys.readouterr().out)["results"]
         assert [(r["line"], r["valid"]) for r in results] == [(1, False), (2, True)]
         assert results[0]["errors"][0]["code"] == "FH-J002"
+
+
+@pytest.mark.parametrize("text", ['{"hub_id": "\ud800"}', '"\udfff"', "\ud83d"])
+def test_text_that_is_not_unicode_is_reported_not_raised(text: str) -> None:
+    # A str with a lone surrogate (e.g. from json.loads of '"\\ud800"') cannot be UTF-8.
+    report = validate_handover(text, config=CONFIG, now=NOW)
+    assert [(i.code, i.path) for i in report.errors] == [("FH-J001", "")]
+    assert "surrogate" in report.errors[0].message
+    assert {o.status for o in report.outcomes} == {Status.COULD_NOT_RUN}
+    issues = validate_json("handover", text)
+    assert [(i.code, i.path) for i in issues] == [("FH-J001", "")]

@@ -12,7 +12,7 @@ import attrs
 from pydantic import ValidationError
 
 from ..models import Handover
-from . import _rules  # noqa: F401 - declares the rules
+from . import _one_pass, _rules  # noqa: F401 - _rules declares the rules
 from ._catalogue import (
     RULES,
     CouldNotRun,
@@ -33,6 +33,7 @@ from ._limits import (
     limit_problem,
     needs_walk,
     parse_document,
+    utf8_size,
 )
 
 if TYPE_CHECKING:
@@ -170,6 +171,20 @@ _PASSED_BY_CODE: dict[str, RuleOutcome] = {}
 
 
 def _outcomes(handover: Handover, context: RuleContext) -> tuple[RuleOutcome, ...]:
+    """Every rule's outcome, in catalogue order: the built-in rules in one pass where it
+    answers (see ``_one_pass``), then any others one by one."""
+    built_in = _one_pass.built_in_rules()
+    if built_in is not None:
+        found = _one_pass.outcomes(handover, context, built_in, _outcome, _run)
+        if found is not None:
+            if len(RULES) > len(built_in):
+                extra = list(RULES.values())[len(built_in) :]
+                found += [_run(rule, handover, context) for rule in extra]
+            return tuple(found)
+    return _one_by_one(handover, context)
+
+
+def _one_by_one(handover: Handover, context: RuleContext) -> tuple[RuleOutcome, ...]:
     """Every rule's outcome, in catalogue order (``_run`` for each, inlined)."""
     outcomes: list[RuleOutcome] = []
     append = outcomes.append
@@ -242,8 +257,8 @@ def _types(
     if isinstance(document, (bytes, str)):  # (quicker than bytes | str)
         fast = _fast_path()
         if fast is not None:
-            size = len(document.encode() if isinstance(document, str) else document)
-            decided = fast.validate(document, size, limits)
+            size = utf8_size(document)
+            decided = None if size is None else fast.validate(document, size, limits)
             if isinstance(decided, Handover):
                 return decided
             if decided is not None:
@@ -289,7 +304,9 @@ def fast_handover_issues(
     fast = _fast_path()
     if fast is None:
         return None
-    size = len(content.encode() if isinstance(content, str) else content)
+    size = utf8_size(content)
+    if size is None:
+        return None
     decided = fast.validate(content, size, limits)
     if isinstance(decided, Handover):
         return []

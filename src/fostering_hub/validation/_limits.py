@@ -38,6 +38,20 @@ def _limit_issue(path: str, message: str) -> ValidationIssue:
     return ValidationIssue(code_for("fh_json_limits"), path, message)
 
 
+_NOT_UNICODE = "Invalid JSON: the text is not Unicode (it holds a lone surrogate)"
+
+
+def utf8_size(content: bytes | str) -> int | None:
+    """The size of ``content`` in bytes as UTF-8, or None for text that cannot be UTF-8
+    (a ``str`` holding a lone surrogate, e.g. from ``json.loads`` of ``"\\ud800"``)."""
+    if isinstance(content, str):
+        try:
+            return len(content.encode())
+        except UnicodeEncodeError:
+            return None
+    return len(content)
+
+
 def parse_document(
     content: bytes | str, limits: ValidationLimits = DEFAULT_LIMITS, *, walk: bool = True
 ) -> tuple[Any, list[ValidationIssue]]:
@@ -47,7 +61,9 @@ def parse_document(
     :func:`limit_problem` on the value later (validators do so when a document fails, or
     when the limits are tighter than the defaults, which every valid model stays within).
     """
-    size = len(content.encode() if isinstance(content, str) else content)
+    size = utf8_size(content)
+    if size is None:
+        return None, [ValidationIssue(code_for("json_invalid"), "", _NOT_UNICODE)]
     if size > limits.max_bytes:
         return None, [
             _limit_issue("", f"Document is {size} bytes; the limit is {limits.max_bytes}")

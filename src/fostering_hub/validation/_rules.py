@@ -17,7 +17,7 @@ from ..models import (
     Stage,
     london_date,
 )
-from ..models._datetime import later
+from ..models._datetime import later, same_instant
 from ._catalogue import (
     CouldNotRun,
     Failed,
@@ -169,7 +169,7 @@ def journey_ends_with_handover(handover: Handover, context: RuleContext) -> Verd
     """The journey so far must end with a ``handed_over`` event dated ``handed_over_at``
     (the model already checks that events are legal and in time order)."""
     last = handover.journey[-1]
-    if last.stage is _HANDED_OVER and last.at == handover.handed_over_at:
+    if last.stage is _HANDED_OVER and same_instant(last.at, handover.handed_over_at):
         return _PASSED
     return Failed((f"/journey/{len(handover.journey) - 1}",))
 

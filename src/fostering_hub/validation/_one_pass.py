@@ -1,0 +1,273 @@
+"""The built-in rules' outcomes in one pass, with the verdicts of the rules one by one.
+
+``_rules`` declares each rule once (its code, severity, fields, message and check); the
+catalogue, the docs and any custom rule go through those declarations. Run one by one,
+the fourteen checks walk the consents four times and the journey three times, and each
+outcome goes through the general machinery of ``_handover._outcomes``. :func:`outcomes`
+computes the same outcomes (equal ``RuleOutcome`` values, in catalogue order) in one
+function that walks each list once.
+
+It only answers for the rules it was written for, as ``_rules`` declares them (the
+identical ``Rule`` objects, in order, at the start of ``RULES``); rules registered after
+them run one by one after it. Anything unexpected (an exception, a value of a type the
+models never hold) gives ``None``, and the caller runs every rule one by one: a rule that
+breaks is then reported as "could not run" exactly as before.
+``tests/test_one_pass_rules.py`` compares both ways on generated and mutated payloads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final
+
+from ..models import ConsentPurpose, Stage, london_date
+from ..models._datetime import later, same_instant
+from . import _rules
+from ._catalogue import RULES, Rule, RuleContext, Status
+
+if TYPE_CHECKING:
+    from ..models import Handover
+    from ._handover import RuleOutcome
+
+__all__ = ["BUILT_IN_CHECKS", "built_in_rules", "outcomes"]
+
+BUILT_IN_CHECKS: Final = (
+    _rules.receiving_la_is_member,
+    _rules.share_consent_present,
+    _rules.share_consent_in_force,
+    _rules.share_consent_before_handover,
+    _rules.nothing_in_the_future,
+    _rules.journey_ends_with_handover,
+    _rules.joint_application_has_two,
+    _rules.applicants_are_adults,
+    _rules.postcode_allocation_consistent,
+    _rules.duplicate_household_members,
+    _rules.duplicate_consents,
+    _rules.profile_required_fields,
+    _rules.profile_allowed_interests,
+    _rules.profile_notes_length,
+)
+"""The checks :func:`outcomes` replays, in catalogue order."""
+
+_COUNT = len(BUILT_IN_CHECKS)
+_SHARE = ConsentPurpose.SHARE_WITH_LA
+_ENQUIRED = Stage.ENQUIRED
+_HANDED_OVER = Stage.HANDED_OVER
+_PASSED, _FAILED = Status.PASSED, Status.FAILED
+_NOT_APPLICABLE, _COULD_NOT_RUN = Status.NOT_APPLICABLE, Status.COULD_NOT_RUN
+_NO_CONFIG = "no hub config was given"
+_NO_SHARE = "no share_with_la record (see FH-H002)"
+
+_BUILT_IN: list[tuple[Rule, ...]] = []
+
+
+def built_in_rules() -> tuple[Rule, ...] | None:
+    """The built-in rules as ``RULES`` holds them now, or None if they are not the ones
+    ``_rules`` declared (replaced, removed or reordered)."""
+    if not _BUILT_IN:
+        declared = tuple(RULES.values())[:_COUNT]
+        if tuple(rule.check for rule in declared) != BUILT_IN_CHECKS:
+            return None
+        _BUILT_IN.append(declared)
+    rules = _BUILT_IN[0]
+    values = RULES.values()
+    if len(RULES) < _COUNT:
+        return None
+    for held, rule in zip(values, rules, strict=False):
+        if held is not rule:
+            return None
+    return rules
+
+
+Shared = Callable[[Rule, Status, "str | None"], "RuleOutcome"]
+"""``shared(rule, status, why)``: the outcome for a status and a fixed reason."""
+Run = Callable[[Rule, "Handover", RuleContext], "RuleOutcome"]
+"""``run(rule, handover, context)``: one rule's outcome, the one-by-one way."""
+
+
+def outcomes(
+    handover: Handover, context: RuleContext, rules: tuple[Rule, ...], shared: Shared, run: Run
+) -> list[RuleOutcome] | None:
+    """The outcomes of ``rules`` (:func:`built_in_rules`) for ``handover``, or None.
+
+    ``shared`` gives the outcomes of fixed reasons (as the one-by-one path does) and
+    ``run`` runs one rule the one-by-one way (FH-H009 on a postcode allocation).
+    """
+    try:
+        return _outcomes(handover, context, rules, shared, run)
+    except Exception:  # the one-by-one path reports what broke, rule by rule
+        return None
+
+
+def _failed(rule: Rule, paths: tuple[str, ...]) -> RuleOutcome:
+    from ._handover import RuleOutcome
+
+    return RuleOutcome(rule.code, rule.severity, _FAILED, paths, rule.message)
+
+
+def _outcomes(
+    handover: Handover, context: RuleContext, rules: tuple[Rule, ...], outcome: Shared, run: Run
+) -> list[RuleOutcome]:
+    failed = _failed
+    (h001, h002, h003, h004, h005, h006, h007, h008, h009, h010, h011, h012, h013, h014) = rules
+    config = context.config
+    now = context.now
+    at = handover.handed_over_at
+    result: list[RuleOutcome] = []
+    append = result.append
+
+    # FH-H001
+    if config is None:
+        append(outcome(h001, _COULD_NOT_RUN, _NO_CONFIG))
+    elif _rules._member(config.cluster, handover.receiving_la) is None:
+        append(failed(h001, ("/receiving_la",)))
+    else:
+        append(outcome(h001, _PASSED, None))
+
+    # One walk of the consents: FH-H002, H003, H004, H005 (consents), H011
+    shared = 0
+    lapsed: list[int] = []
+    late: list[str] = []
+    future: list[str] = []
+    seen: set[object] = set()
+    repeated: list[str] = []
+    for index, consent in enumerate(handover.consents):
+        given = consent.given_at
+        withdrawn = consent.withdrawn_at
+        if consent.purpose is _SHARE:
+            shared += 1
+            expires = consent.expires_at
+            if (withdrawn is not None and not later(withdrawn, at)) or (
+                expires is not None and not later(expires, at)
+            ):
+                lapsed.append(index)
+            if later(given, at):
+                late.append(f"/consents/{index}/given_at")
+        if now is not None:
+            if later(given, now):
+                future.append(f"/consents/{index}/given_at")
+            if withdrawn is not None and later(withdrawn, now):
+                future.append(f"/consents/{index}/withdrawn_at")
+        key = (consent.purpose, given, consent.means)
+        if key in seen:
+            repeated.append(f"/consents/{index}")
+        seen.add(key)
+
+    # FH-H002, H003, H004
+    if shared:
+        append(outcome(h002, _PASSED, None))
+        if len(lapsed) < shared:
+            append(outcome(h003, _PASSED, None))
+        else:
+            append(failed(h003, tuple([f"/consents/{index}" for index in lapsed])))
+        append(failed(h004, tuple(late)) if late else outcome(h004, _PASSED, None))
+    else:
+        append(failed(h002, ("/consents",)))
+        append(outcome(h003, _NOT_APPLICABLE, _NO_SHARE))
+        append(outcome(h004, _NOT_APPLICABLE, _NO_SHARE))
+
+    # One walk of the journey: FH-H005 (journey), H008's enquiry date
+    journey = handover.journey
+    enquired: dt.datetime | None = None
+    if now is None:
+        for event in journey:
+            if event.stage is _ENQUIRED:
+                enquired = event.at
+                break
+        append(outcome(h005, _COULD_NOT_RUN, "no clock was given (pass now=, or --as-of)"))
+    else:
+        paths = ["/handed_over_at"] if later(at, now) else []
+        for index, event in enumerate(journey):
+            if enquired is None and event.stage is _ENQUIRED:
+                enquired = event.at
+            if later(event.at, now):
+                paths.append(f"/journey/{index}/at")
+        paths += future
+        append(failed(h005, tuple(paths)) if paths else outcome(h005, _PASSED, None))
+
+    # FH-H006
+    last = journey[-1]
+    if last.stage is _HANDED_OVER and same_instant(last.at, at):
+        append(outcome(h006, _PASSED, None))
+    else:
+        append(failed(h006, (f"/journey/{len(journey) - 1}",)))
+
+    # FH-H007
+    applicants = handover.applicants
+    joint = handover.joint_application
+    if joint is None:
+        append(outcome(h007, _NOT_APPLICABLE, "joint_application is not given"))
+    elif len(applicants) == (2 if joint else 1):
+        append(outcome(h007, _PASSED, None))
+    else:
+        append(failed(h007, ("/applicants",)))
+
+    # FH-H008
+    if enquired is None:
+        append(outcome(h008, _COULD_NOT_RUN, "the journey has no enquired event"))
+    else:
+        day = london_date(enquired)
+        on = (day.month, day.day)
+        young = []
+        missing = []
+        for index, applicant in enumerate(applicants):
+            born = applicant.date_of_birth
+            if born is None:
+                missing.append(index)
+            elif day.year - born.year - (on < (born.month, born.day)) < _rules.ADULT_AGE:
+                young.append(f"/applicants/{index}/date_of_birth")
+        if young:
+            append(failed(h008, tuple(young)))
+        elif missing:
+            append(run(h008, handover, context))  # the reason names the applicants
+        else:
+            append(outcome(h008, _PASSED, None))
+
+    # FH-H009: rarely more than "not applicable"; otherwise the rule itself
+    if handover.allocation.policy != "postcode":
+        why = "the allocation was not made by the postcode policy"
+        append(outcome(h009, _NOT_APPLICABLE, why))
+    else:
+        append(run(h009, handover, context))  # the rule itself (it loads the lookup)
+
+    # FH-H010
+    known: set[object] = set()
+    members: list[str] = []
+    for index, member in enumerate(handover.household):
+        person = (member.relationship, member.first_name, member.date_of_birth)
+        if person in known:
+            members.append(f"/household/{index}")
+        known.add(person)
+    append(failed(h010, tuple(members)) if members else outcome(h010, _PASSED, None))
+
+    # FH-H011
+    append(failed(h011, tuple(repeated)) if repeated else outcome(h011, _PASSED, None))
+
+    # FH-H012, H013, H014: the handover profile
+    if config is None:
+        append(outcome(h012, _COULD_NOT_RUN, _NO_CONFIG))
+        append(outcome(h013, _COULD_NOT_RUN, _NO_CONFIG))
+        append(outcome(h014, _COULD_NOT_RUN, _NO_CONFIG))
+        return result
+    profile = config.handover
+    required = profile.required_fields
+    if not required:
+        append(outcome(h012, _NOT_APPLICABLE, "the profile requires no extra fields"))
+    else:
+        absent = [f"/{name}" for name in required if getattr(handover, name, None) in (None, [])]
+        append(failed(h012, tuple(absent)) if absent else outcome(h012, _PASSED, None))
+    allowed = profile.allowed_interests
+    if allowed is None:
+        append(outcome(h013, _NOT_APPLICABLE, "the profile does not limit interests"))
+    else:
+        bad = [f"/interests/{i}" for i, x in enumerate(handover.interests) if x not in allowed]
+        append(failed(h013, tuple(bad)) if bad else outcome(h013, _PASSED, None))
+    limit = profile.max_notes_length
+    if limit is None:
+        append(outcome(h014, _NOT_APPLICABLE, "the profile sets no notes length"))
+    else:
+        fields = _rules.NOTES_FIELDS
+        long = [f"/{name}" for name in fields if len(getattr(handover, name) or "") > limit]
+        append(failed(h014, tuple(long)) if long else outcome(h014, _PASSED, None))
+    return result
