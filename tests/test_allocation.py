@@ -127,6 +127,21 @@ class TestPostcode:
         assert match is not None
         assert (match.level, match.candidates[0].gss_code) == (level, first)
 
+    def test_for_prefix_is_what_find_answers_below_the_prefix(self) -> None:
+        assert self.lookup.prefixes >= {"SR1 3", "SR1", "SR", "DH4", "TS6", "NE"}
+        for prefix in self.lookup.prefixes:
+            match = self.lookup.for_prefix(prefix)
+            assert match is not None
+            unlisted = {" ": "ZZ", "": " 9ZZ"}[" " if " " in prefix else ""]
+            if prefix.isalpha():
+                unlisted = "99 9ZZ"
+            assert self.lookup.find(prefix + unlisted) == match
+        dh4 = self.lookup.for_prefix("DH4")
+        assert dh4 is not None
+        assert [c.gss_code for c in dh4.candidates] == [SUNDERLAND, DURHAM]
+        assert self.lookup.for_prefix("W1A") is None
+        assert self.lookup.for_prefix("SR1 3AA") is None  # a unit, not a prefix
+
     def test_unknown(self) -> None:
         assert self.lookup.find("W1A 0AX") is None
         decision = PostcodePolicy(self.lookup).decide(enquiry("W1A 0AX"), CONTEXT)

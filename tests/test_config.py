@@ -139,3 +139,16 @@ def test_first_contact_default_is_the_template_promise() -> None:
 def test_config_round_trips_through_json() -> None:
     config = load_config()
     assert type(config).model_validate_json(config.model_dump_json()) == config
+
+
+def test_unknown_kpi_ids_are_refused_with_their_line() -> None:
+    text = EXAMPLE.read_text().replace(
+        'kpis = ["enquiries", ', 'kpis = ["enquiries", "conversions", '
+    )
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, "hub.toml")
+    (issue,) = caught.value.issues
+    assert (issue.key, issue.code) == ("reporting.kpis[1]", "FH-M008")
+    assert issue.line is not None
+    assert "conversions" in text.splitlines()[issue.line - 1]
+    assert "KPI id" in str(caught.value)

@@ -166,6 +166,14 @@ class PostcodeLookup:
         """Every sector, district and area the lookup knows."""
         return frozenset(self._prefixes)
 
+    def for_prefix(self, prefix: str) -> LookupMatch | None:
+        """The match for a sector, district or area as :attr:`prefixes` lists it (``"SR1
+        3"``, ``"SR1"``, ``"SR"``), or ``None`` if the lookup does not know it.
+
+        What :meth:`find` answers for a postcode of that prefix that is not listed itself.
+        """
+        return self._prefixes.get(prefix)
+
     def find(self, postcode: str) -> LookupMatch | None:
         """The best match for ``postcode``, or ``None`` if no prefix of it is known.
 

@@ -308,7 +308,26 @@ class ReportingSection(WireModel):
     operational_group: Frequency = Frequency.MONTHLY
     dashboard: Frequency = Frequency.MONTHLY
     kpis: list[Identifier] = Field(default_factory=list)
+    """KPI ids from the catalogue (``fostering-hub kpi --list``)."""
     initial_visit_within_days: Annotated[StrictInt, Field(ge=1, le=365)] = 10
+
+    @model_validator(mode="after")
+    def _known_kpis(self) -> ReportingSection:
+        from ..kpi._catalogue import KPI_IDS  # the catalogue only: no data-frame libraries
+
+        errors: list[tuple[tuple[str | int, ...], str, str, dict[str, Any]]] = [
+            (
+                ("kpis", index),
+                "fh_config_inconsistent",
+                "Not a KPI id (see fostering-hub kpi --list)",
+                {},
+            )
+            for index, name in enumerate(self.kpis)
+            if name not in KPI_IDS
+        ]
+        if errors:
+            fail_at("ReportingSection", errors)
+        return self
 
 
 class HandoverProfile(WireModel):

@@ -11,6 +11,8 @@ from pydantic_core import InitErrorDetails
 
 #: JSON Schema annotation on fields that hold personal data (UK GDPR Art 4(1)).
 PERSONAL_DATA_KEY = "x-personal-data"
+"""The JSON Schema keyword (``true``) that marks a field holding personal data; masked
+fields in ``repr`` are the same ones."""
 _MASK = "<personal data>"
 
 

@@ -22,7 +22,9 @@ from ._journey import JourneyEvent, event_errors
 from ._people import Applicant, HouseholdMember
 
 SCHEMA_VERSION: Final = "1.0"
+"""The handover format this library writes. "1.0" is frozen once released."""
 SUPPORTED_SCHEMA_VERSIONS: Final = frozenset({SCHEMA_VERSION})
+"""The ``schema_version`` values validators read; any other is error ``FH-M007``."""
 
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
 

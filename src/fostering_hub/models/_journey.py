@@ -58,7 +58,10 @@ MILESTONES: tuple[Stage, ...] = (
 """The progress stages, in order."""
 
 PAUSES: frozenset[Stage] = frozenset({Stage.ON_HOLD, Stage.KEEP_IN_TOUCH})
+"""Stages that pause a journey: they may follow any open stage but themselves, and the
+journey resumes with the next milestone."""
 TERMINAL: frozenset[Stage] = frozenset({Stage.APPROVED, Stage.WITHDRAWN})
+"""Stages that end a journey: nothing may follow them."""
 _RANK = {stage: rank for rank, stage in enumerate(MILESTONES)}
 _ENQUIRED = Stage.ENQUIRED
 _WITHDRAWN = Stage.WITHDRAWN
@@ -245,7 +248,8 @@ class Journey(WireModel):
         return next((e for e in self.events if e.stage is Stage.WITHDRAWN), None)
 
     def to_row(self) -> dict[str, str]:
-        """This journey as one row of the journey table (see :mod:`.journey_table`)."""
+        """This journey as one row of the journey table (the format
+        :func:`write_journey_table` writes, docs/journey-table.md)."""
         from ._journey_table import journey_to_row
 
         return journey_to_row(self)

@@ -163,8 +163,7 @@ def lookup_districts(lookup: PostcodeLookup) -> dict[str, tuple[str, ...]]:
     for prefix in lookup.prefixes:
         if " " in prefix or prefix.isalpha():
             continue  # sectors and areas: districts are enough for synthetic addresses
-        # An inward code no real postcode has ("9ZZ"), so the district itself answers.
-        match = lookup.find(f"{prefix} 9ZZ")
+        match = lookup.for_prefix(prefix)
         for candidate in match.candidates if match is not None else ():
             found.setdefault(candidate.gss_code, []).append(prefix)
     return {

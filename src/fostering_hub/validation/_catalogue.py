@@ -65,6 +65,8 @@ class CouldNotRun:
 
 
 Verdict: TypeAlias = Passed | Failed | NotApplicable | CouldNotRun
+"""What a rule's check returns: one of the four, never ``None`` (a check that returns
+anything else is reported as "could not run")."""
 
 
 @attrs.frozen

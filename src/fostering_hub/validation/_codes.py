@@ -120,6 +120,8 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
 """Every wire-level error code, in catalogue order."""
 
 FALLBACK_CODE = "FH-S099"
+"""The code of a schema error no more specific code covers (any other pydantic error
+type)."""
 
 _BY_TYPE: dict[str, str] = {
     error_type: entry.code for entry in ERROR_CODES for error_type in entry.error_types
