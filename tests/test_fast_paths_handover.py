@@ -244,6 +244,33 @@ def test_every_minute_of_a_change_day_matches_the_pendulum_code(day: dt.date) ->
         value += dt.timedelta(minutes=1)
 
 
+def test_a_whole_day_zone_only_where_the_offset_holds_all_day() -> None:
+    # Every day the clocks changed, 1900-2100 (from zoneinfo), has none; the days either
+    # side have the offset in force.
+    london = zoneinfo.ZoneInfo("Europe/London")
+    hour = dt.timedelta(hours=1)
+    changes = set()
+    noon = dt.datetime(1900, 1, 1, 12, tzinfo=dt.UTC)
+    while noon.year < 2101:
+        then = noon + dt.timedelta(days=1)
+        if noon.astimezone(london).utcoffset() != then.astimezone(london).utcoffset():
+            instant = noon
+            while instant.astimezone(london).utcoffset() == noon.astimezone(london).utcoffset():
+                instant += hour
+            changes.add(instant.astimezone(london).date())  # the local day of the change
+        noon = then
+    assert len(changes) > 300
+    for changed in sorted(changes):
+        assert datetimes._whole_day_zone(changed.toordinal()) is None, changed
+        for near in (changed - dt.timedelta(days=1), changed + dt.timedelta(days=1)):
+            if near in changes:
+                continue
+            noon = dt.datetime.combine(near, dt.time(12), london)
+            zone = datetimes._whole_day_zone(near.toordinal())
+            assert zone is not None
+            assert zone.utcoffset(None) == noon.utcoffset(), near
+
+
 aware_fixed = st.builds(
     lambda wall, zone: wall.replace(tzinfo=zone),
     st.datetimes(dt.datetime(1, 1, 2), dt.datetime(9999, 12, 30)),

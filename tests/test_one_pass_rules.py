@@ -120,6 +120,21 @@ def test_one_pass_gives_the_outcomes_of_the_rules_one_by_one(
     both_ways(handover, RuleContext(config=config, now=now))
 
 
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    changed(),
+    st.integers(-4 * 86_400, 4 * 86_400),
+    st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=-12)), TzInfo(14 * 3600)]),
+)
+def test_clocks_close_to_the_payload(handover: Handover, seconds: int, zone: dt.tzinfo) -> None:
+    # A clock a few days either side of the payload's times, in far-apart offsets: where
+    # calendar days and instants disagree.
+    stamps = [handover.handed_over_at, handover.journey[0].at]
+    for stamp in stamps + [c.given_at for c in handover.consents[:1]]:
+        now = (stamp + dt.timedelta(seconds=seconds)).astimezone(zone)
+        both_ways(handover, RuleContext(config=CONFIG, now=now))
+
+
 @pytest.mark.parametrize("path", sorted(SUITE.glob("*.json")), ids=lambda p: p.name)
 @pytest.mark.parametrize("config", CONFIGS[:2], ids=["no config", "config"])
 def test_conformance_suite_one_pass(path: Path, config: Any) -> None:
@@ -147,9 +162,9 @@ def test_the_one_pass_is_in_use() -> None:
 
 
 def _parts() -> tuple[Any, ...]:
-    rules = _one_pass.built_in_rules()
-    assert rules is not None
-    return rules, _handover._outcome, _handover._run
+    built = _one_pass.built_in_rules()
+    assert built is not None
+    return built, _handover._outcome, _handover._run
 
 
 def test_custom_rules_run_after_the_built_in_ones(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -79,12 +79,39 @@ def _naive_to_london(value: dt.datetime) -> dt.datetime:
         value.second,
         value.microsecond,
     )
+    zone = _whole_day_zone(value.toordinal())
+    if zone is not None:
+        return dt.datetime(*fields, zone)
     london = _london()
     before = london.utcoffset(dt.datetime(*fields))
     after = london.utcoffset(dt.datetime(*fields, fold=1))
     if after is None or before is None or after > before:
         raise ValueError("local time does not exist in Europe/London")
     return dt.datetime(*fields, _zone(before))
+
+
+@functools.lru_cache(maxsize=8192)
+def _whole_day_zone(ordinal: int) -> dt.timezone | None:
+    """The fixed zone of London's offset on local day ``ordinal`` if it is the same all
+    day, or ``None`` on a day the clocks change (or cannot be told).
+
+    A change of offset during the day shows as two offsets among those at each hour
+    (either side of a repeated hour, ``fold``) and at the day's last instant: London's
+    clocks have never changed twice within an hour (tzdata). Cached: a day is worked out
+    once.
+    """
+    london = _london()
+    try:
+        day = dt.datetime.fromordinal(ordinal)
+        walls = [day + dt.timedelta(hours=hour) for hour in range(24)]
+        walls.append(day + dt.timedelta(days=1, microseconds=-1))
+    except OverflowError:
+        return None
+    offsets = {london.utcoffset(wall.replace(fold=fold)) for wall in walls for fold in (0, 1)}
+    if len(offsets) != 1:
+        return None
+    (offset,) = offsets
+    return None if offset is None else _zone(offset)
 
 
 @functools.cache

@@ -177,8 +177,9 @@ def _outcomes(handover: Handover, context: RuleContext) -> tuple[RuleOutcome, ..
     if built_in is not None:
         found = _one_pass.outcomes(handover, context, built_in, _outcome, _run)
         if found is not None:
-            if len(RULES) > len(built_in):
-                extra = list(RULES.values())[len(built_in) :]
+            count = len(built_in.rules)
+            if len(RULES) > count:
+                extra = list(RULES.values())[count:]
                 found += [_run(rule, handover, context) for rule in extra]
             return tuple(found)
     return _one_by_one(handover, context)

@@ -18,11 +18,12 @@ breaks is then reported as "could not run" exactly as before.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
 from ..models import ConsentPurpose, Stage, london_date
-from ..models._datetime import later, same_instant
+from ..models._datetime import FIXED_OFFSET_CLASSES, later, same_instant
 from . import _rules
 from ._catalogue import RULES, Rule, RuleContext, Status
 
@@ -59,25 +60,34 @@ _NOT_APPLICABLE, _COULD_NOT_RUN = Status.NOT_APPLICABLE, Status.COULD_NOT_RUN
 _NO_CONFIG = "no hub config was given"
 _NO_SHARE = "no share_with_la record (see FH-H002)"
 
-_BUILT_IN: list[tuple[Rule, ...]] = []
+
+class BuiltIn:
+    """The built-in rules as ``_rules`` declared them, and their outcomes that never vary
+    (made once by the ``shared`` function :func:`outcomes` is given)."""
+
+    __slots__ = ("fixed", "passed", "rules")
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+        self.passed: list[RuleOutcome] = []
+        self.fixed: dict[tuple[int, Status, str], RuleOutcome] = {}
 
 
-def built_in_rules() -> tuple[Rule, ...] | None:
-    """The built-in rules as ``RULES`` holds them now, or None if they are not the ones
-    ``_rules`` declared (replaced, removed or reordered)."""
+_BUILT_IN: list[BuiltIn] = []
+
+
+def built_in_rules() -> BuiltIn | None:
+    """The built-in rules, if ``RULES`` holds them now as ``_rules`` declared them (not
+    replaced, removed or reordered), else None."""
     if not _BUILT_IN:
         declared = tuple(RULES.values())[:_COUNT]
         if tuple(rule.check for rule in declared) != BUILT_IN_CHECKS:
             return None
-        _BUILT_IN.append(declared)
-    rules = _BUILT_IN[0]
-    values = RULES.values()
-    if len(RULES) < _COUNT:
+        _BUILT_IN.append(BuiltIn(declared))
+    built = _BUILT_IN[0]
+    if len(RULES) < _COUNT or not all(map(operator.is_, RULES.values(), built.rules)):
         return None
-    for held, rule in zip(values, rules, strict=False):
-        if held is not rule:
-            return None
-    return rules
+    return built
 
 
 Shared = Callable[[Rule, Status, "str | None"], "RuleOutcome"]
@@ -87,15 +97,18 @@ Run = Callable[[Rule, "Handover", RuleContext], "RuleOutcome"]
 
 
 def outcomes(
-    handover: Handover, context: RuleContext, rules: tuple[Rule, ...], shared: Shared, run: Run
+    handover: Handover, context: RuleContext, built: BuiltIn, shared: Shared, run: Run
 ) -> list[RuleOutcome] | None:
-    """The outcomes of ``rules`` (:func:`built_in_rules`) for ``handover``, or None.
+    """The outcomes of the built-in rules (:func:`built_in_rules`) for ``handover``, or
+    None.
 
     ``shared`` gives the outcomes of fixed reasons (as the one-by-one path does) and
     ``run`` runs one rule the one-by-one way (FH-H009 on a postcode allocation).
     """
+    if not built.passed:
+        built.passed = [shared(rule, _PASSED, None) for rule in built.rules]
     try:
-        return _outcomes(handover, context, rules, shared, run)
+        return _outcomes(handover, context, built, shared, run)
     except Exception:  # the one-by-one path reports what broke, rule by rule
         return None
 
@@ -107,26 +120,41 @@ def _failed(rule: Rule, paths: tuple[str, ...]) -> RuleOutcome:
 
 
 def _outcomes(
-    handover: Handover, context: RuleContext, rules: tuple[Rule, ...], outcome: Shared, run: Run
+    handover: Handover, context: RuleContext, built: BuiltIn, shared: Shared, run: Run
 ) -> list[RuleOutcome]:
     failed = _failed
+    rules = built.rules
+    passed = built.passed
+    fixed = built.fixed
+
+    def outcome(index: int, status: Status, why: str) -> RuleOutcome:
+        """Rule ``index``'s outcome for a fixed reason, made once."""
+        found = fixed.get((index, status, why))
+        if found is None:
+            found = fixed[index, status, why] = shared(rules[index], status, why)
+        return found
+
     (h001, h002, h003, h004, h005, h006, h007, h008, h009, h010, h011, h012, h013, h014) = rules
     config = context.config
     now = context.now
     at = handover.handed_over_at
+    # ``later(value, now)`` is False for a fixed-offset value on a day three or more
+    # before ``now``'s (``later``'s own shortcut): most values, tested without the call.
+    zones = FIXED_OFFSET_CLASSES
+    cut = now.toordinal() - 3 if now is not None and now.tzinfo.__class__ in zones else 0
     result: list[RuleOutcome] = []
     append = result.append
 
     # FH-H001
     if config is None:
-        append(outcome(h001, _COULD_NOT_RUN, _NO_CONFIG))
+        append(outcome(0, _COULD_NOT_RUN, _NO_CONFIG))
     elif _rules._member(config.cluster, handover.receiving_la) is None:
         append(failed(h001, ("/receiving_la",)))
     else:
-        append(outcome(h001, _PASSED, None))
+        append(passed[0])
 
     # One walk of the consents: FH-H002, H003, H004, H005 (consents), H011
-    shared = 0
+    sharing = 0
     lapsed: list[int] = []
     late: list[str] = []
     future: list[str] = []
@@ -136,7 +164,7 @@ def _outcomes(
         given = consent.given_at
         withdrawn = consent.withdrawn_at
         if consent.purpose is _SHARE:
-            shared += 1
+            sharing += 1
             expires = consent.expires_at
             if (withdrawn is not None and not later(withdrawn, at)) or (
                 expires is not None and not later(expires, at)
@@ -145,7 +173,9 @@ def _outcomes(
             if later(given, at):
                 late.append(f"/consents/{index}/given_at")
         if now is not None:
-            if later(given, now):
+            if (given.toordinal() > cut or given.tzinfo.__class__ not in zones) and later(
+                given, now
+            ):
                 future.append(f"/consents/{index}/given_at")
             if withdrawn is not None and later(withdrawn, now):
                 future.append(f"/consents/{index}/withdrawn_at")
@@ -155,17 +185,17 @@ def _outcomes(
         seen.add(key)
 
     # FH-H002, H003, H004
-    if shared:
-        append(outcome(h002, _PASSED, None))
-        if len(lapsed) < shared:
-            append(outcome(h003, _PASSED, None))
+    if sharing:
+        append(passed[1])
+        if len(lapsed) < sharing:
+            append(passed[2])
         else:
             append(failed(h003, tuple([f"/consents/{index}" for index in lapsed])))
-        append(failed(h004, tuple(late)) if late else outcome(h004, _PASSED, None))
+        append(failed(h004, tuple(late)) if late else passed[3])
     else:
         append(failed(h002, ("/consents",)))
-        append(outcome(h003, _NOT_APPLICABLE, _NO_SHARE))
-        append(outcome(h004, _NOT_APPLICABLE, _NO_SHARE))
+        append(outcome(2, _NOT_APPLICABLE, _NO_SHARE))
+        append(outcome(3, _NOT_APPLICABLE, _NO_SHARE))
 
     # One walk of the journey: FH-H005 (journey), H008's enquiry date
     journey = handover.journey
@@ -175,21 +205,24 @@ def _outcomes(
             if event.stage is _ENQUIRED:
                 enquired = event.at
                 break
-        append(outcome(h005, _COULD_NOT_RUN, "no clock was given (pass now=, or --as-of)"))
+        append(outcome(4, _COULD_NOT_RUN, "no clock was given (pass now=, or --as-of)"))
     else:
         paths = ["/handed_over_at"] if later(at, now) else []
         for index, event in enumerate(journey):
             if enquired is None and event.stage is _ENQUIRED:
                 enquired = event.at
-            if later(event.at, now):
+            stamp = event.at
+            if (stamp.toordinal() > cut or stamp.tzinfo.__class__ not in zones) and later(
+                stamp, now
+            ):
                 paths.append(f"/journey/{index}/at")
         paths += future
-        append(failed(h005, tuple(paths)) if paths else outcome(h005, _PASSED, None))
+        append(failed(h005, tuple(paths)) if paths else passed[4])
 
     # FH-H006
     last = journey[-1]
     if last.stage is _HANDED_OVER and same_instant(last.at, at):
-        append(outcome(h006, _PASSED, None))
+        append(passed[5])
     else:
         append(failed(h006, (f"/journey/{len(journey) - 1}",)))
 
@@ -197,15 +230,15 @@ def _outcomes(
     applicants = handover.applicants
     joint = handover.joint_application
     if joint is None:
-        append(outcome(h007, _NOT_APPLICABLE, "joint_application is not given"))
+        append(outcome(6, _NOT_APPLICABLE, "joint_application is not given"))
     elif len(applicants) == (2 if joint else 1):
-        append(outcome(h007, _PASSED, None))
+        append(passed[6])
     else:
         append(failed(h007, ("/applicants",)))
 
     # FH-H008
     if enquired is None:
-        append(outcome(h008, _COULD_NOT_RUN, "the journey has no enquired event"))
+        append(outcome(7, _COULD_NOT_RUN, "the journey has no enquired event"))
     else:
         day = london_date(enquired)
         on = (day.month, day.day)
@@ -222,12 +255,12 @@ def _outcomes(
         elif missing:
             append(run(h008, handover, context))  # the reason names the applicants
         else:
-            append(outcome(h008, _PASSED, None))
+            append(passed[7])
 
     # FH-H009: rarely more than "not applicable"; otherwise the rule itself
     if handover.allocation.policy != "postcode":
         why = "the allocation was not made by the postcode policy"
-        append(outcome(h009, _NOT_APPLICABLE, why))
+        append(outcome(8, _NOT_APPLICABLE, why))
     else:
         append(run(h009, handover, context))  # the rule itself (it loads the lookup)
 
@@ -239,35 +272,35 @@ def _outcomes(
         if person in known:
             members.append(f"/household/{index}")
         known.add(person)
-    append(failed(h010, tuple(members)) if members else outcome(h010, _PASSED, None))
+    append(failed(h010, tuple(members)) if members else passed[9])
 
     # FH-H011
-    append(failed(h011, tuple(repeated)) if repeated else outcome(h011, _PASSED, None))
+    append(failed(h011, tuple(repeated)) if repeated else passed[10])
 
     # FH-H012, H013, H014: the handover profile
     if config is None:
-        append(outcome(h012, _COULD_NOT_RUN, _NO_CONFIG))
-        append(outcome(h013, _COULD_NOT_RUN, _NO_CONFIG))
-        append(outcome(h014, _COULD_NOT_RUN, _NO_CONFIG))
+        append(outcome(11, _COULD_NOT_RUN, _NO_CONFIG))
+        append(outcome(12, _COULD_NOT_RUN, _NO_CONFIG))
+        append(outcome(13, _COULD_NOT_RUN, _NO_CONFIG))
         return result
     profile = config.handover
     required = profile.required_fields
     if not required:
-        append(outcome(h012, _NOT_APPLICABLE, "the profile requires no extra fields"))
+        append(outcome(11, _NOT_APPLICABLE, "the profile requires no extra fields"))
     else:
         absent = [f"/{name}" for name in required if getattr(handover, name, None) in (None, [])]
-        append(failed(h012, tuple(absent)) if absent else outcome(h012, _PASSED, None))
+        append(failed(h012, tuple(absent)) if absent else passed[11])
     allowed = profile.allowed_interests
     if allowed is None:
-        append(outcome(h013, _NOT_APPLICABLE, "the profile does not limit interests"))
+        append(outcome(12, _NOT_APPLICABLE, "the profile does not limit interests"))
     else:
         bad = [f"/interests/{i}" for i, x in enumerate(handover.interests) if x not in allowed]
-        append(failed(h013, tuple(bad)) if bad else outcome(h013, _PASSED, None))
+        append(failed(h013, tuple(bad)) if bad else passed[12])
     limit = profile.max_notes_length
     if limit is None:
-        append(outcome(h014, _NOT_APPLICABLE, "the profile sets no notes length"))
+        append(outcome(13, _NOT_APPLICABLE, "the profile sets no notes length"))
     else:
         fields = _rules.NOTES_FIELDS
         long = [f"/{name}" for name in fields if len(getattr(handover, name) or "") > limit]
-        append(failed(h014, tuple(long)) if long else outcome(h014, _PASSED, None))
+        append(failed(h014, tuple(long)) if long else passed[13])
     return result
