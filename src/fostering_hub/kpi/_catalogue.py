@@ -169,6 +169,8 @@ CATALOGUE: tuple[KPI, ...] = (
 """Every KPI, in the order results are sorted."""
 
 KPI_IDS: tuple[str, ...] = tuple(k.id for k in CATALOGUE)
+"""Every KPI id, in catalogue order (the ids a hub config's ``[reporting] kpis`` and
+``compute_kpis(kpis=...)`` accept)."""
 _BY_ID = {k.id: k for k in CATALOGUE}
 
 

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+__all__ = ["FUNNEL", "funnel", "trend"]
+
 FUNNEL: tuple[tuple[str, str], ...] = (
     ("enquiries", "Enquiry"),
     ("first_contacts", "First contact"),
