@@ -126,50 +126,64 @@ def can_follow(previous: Sequence[Stage], stage: Stage) -> bool:
     return _RANK[stage] > reached
 
 
+def _next_steps() -> dict[tuple[Stage | None, int, Stage], int]:
+    """Every legal step as ``(last stage or None, furthest milestone rank, next stage) ->
+    furthest milestone rank after it``, made from :func:`can_follow`.
+
+    The furthest milestone and the last stage are all ``can_follow`` reads of the stages
+    before: it only looks at the last one and at the milestones reached.
+    """
+    steps: dict[tuple[Stage | None, int, Stage], int] = {}
+    for rank in range(-1, len(MILESTONES)):
+        reached = list(MILESTONES[: rank + 1])
+        for last in (None, *Stage):
+            if last is None:
+                before: list[Stage] = []
+            elif rank < 0 or (last in _RANK and _RANK[last] != rank):
+                continue  # no journey ends so: the last milestone is the furthest
+            else:
+                before = reached if last in _RANK else [*reached, last]
+            if last is not None and not before:
+                continue
+            for stage in Stage:
+                if can_follow(before, stage):
+                    steps[last, rank, stage] = max(rank, _RANK.get(stage, -1))
+    return steps
+
+
+_STEPS = _next_steps()
+
+
 def event_errors(events: Sequence[JourneyEvent]) -> list[tuple[Loc, str, str, dict[str, Any]]]:
     """The transition and ordering errors in ``events``, located by event index."""
-    errors: list[tuple[Loc, str, str, dict[str, Any]]] = []
-    stages: list[Stage] = []
-    reached = -1  # the furthest milestone in ``stages``, kept as they grow
+    steps = _STEPS
+    last: Stage | None = None
+    reached = -1  # the rank of the furthest milestone so far
+    previous: JourneyEvent | None = None
     for index, event in enumerate(events):
         stage = event.stage
-        # can_follow(stages, stage), inlined: stages, when any, start with "enquired",
-        # so the milestone reached is always defined
-        if not stages:
-            legal = stage is _ENQUIRED
-        elif stages[-1] in TERMINAL:
-            legal = False
-        elif stage is _WITHDRAWN:
-            legal = True
-        elif stage in PAUSES:
-            legal = stages[-1] is not stage
-        else:
-            rank = _RANK.get(stage)
-            legal = rank is not None and rank > reached
-        if not legal:
-            after = f"'{stages[-1].value}'" if stages else "the start"
-            errors.append(
+        after = steps.get((last, reached, stage))
+        if after is None:  # not a legal next step (see can_follow)
+            where = f"'{last.value}'" if last is not None else "the start"
+            return [
                 (
                     (index, "stage"),
                     "fh_illegal_transition",
                     "'{stage}' cannot follow {after}",
-                    {"stage": stage.value, "after": after},
+                    {"stage": stage.value, "after": where},
                 )
-            )
-            break
-        if index and later(events[index - 1].at, event.at):
-            errors.append(
+            ]
+        if previous is not None and later(previous.at, event.at):
+            return [
                 (
                     (index, "at"),
                     "fh_event_out_of_order",
                     "'{stage}' is dated before the event before it",
                     {"stage": stage.value},
                 )
-            )
-            break
-        stages.append(stage)
-        reached = max(reached, _RANK.get(stage, -1))
-    return errors
+            ]
+        last, reached, previous = stage, after, event
+    return []
 
 
 class Journey(WireModel):
