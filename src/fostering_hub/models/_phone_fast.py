@@ -176,7 +176,9 @@ class _Plan:
         if match is None:
             return number
         rest = number[match.end() :]
-        if self.matches_general(number) and not self.matches_general(rest):
+        # phonenumbers keeps the prefix when the number matches the general description
+        # and the rest does not; the rest is tested first, as it usually matches.
+        if not self.matches_general(rest) and self.matches_general(number):
             return number
         return rest
 

@@ -242,8 +242,24 @@ def validate_handover(
             issues, why = checked
             return HandoverReport(issues, _not_run(why), strict)
         handover = checked
-    context = RuleContext(config=config, now=now, base_dir=base_dir)
+    context = _context(config, now, base_dir)
     return HandoverReport((), _outcomes(handover, context), strict)
+
+
+_CONTEXTS: list[RuleContext] = []
+
+
+def _context(
+    config: HubConfig | None, now: dt.datetime | None, base_dir: Path | None
+) -> RuleContext:
+    """A ``RuleContext`` of these (the last one again when they are the same objects, as
+    they are for every payload of a bulk run)."""
+    last = _CONTEXTS[0] if _CONTEXTS else None  # one read: another thread may replace it
+    if last is not None and last.config is config and last.now is now and last.base_dir is base_dir:
+        return last
+    context = RuleContext(config=config, now=now, base_dir=base_dir)
+    _CONTEXTS[:] = [context]
+    return context
 
 
 _NoModel = tuple[tuple[ValidationIssue, ...], str]
