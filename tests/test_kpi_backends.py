@@ -416,15 +416,17 @@ def _texts_and_truth() -> tuple[list[str], list[tuple[int, int, int]]]:
     return texts, truth
 
 
-#: Each reader of text timestamps: the backend and ``native`` (its own parser, or string
-#: slices and casts), all of which must give the same instants and dates.
-READERS = {
-    "polars, strptime": ("polars", True),
-    "polars, slices": ("polars", False),
-    "duckdb, cast": ("duckdb", True),
-    "duckdb, slices": ("duckdb", False),
-    "pandas": ("pandas", False),
-    "pyarrow": ("pyarrow", False),
+#: Each reader of text timestamps: the backend, ``native`` (its own parser, or string
+#: slices and casts) and, on DuckDB, ``sql`` (the stages written as SQL text, or built
+#: through narwhals), all of which must give the same instants and dates.
+READERS: dict[str, tuple[str, bool, bool | None]] = {
+    "polars, strptime": ("polars", True, None),
+    "polars, slices": ("polars", False, None),
+    "duckdb, cast, SQL text": ("duckdb", True, True),
+    "duckdb, cast, narwhals": ("duckdb", True, False),
+    "duckdb, slices": ("duckdb", False, None),
+    "pandas": ("pandas", False, None),
+    "pyarrow": ("pyarrow", False, None),
 }
 
 
@@ -434,8 +436,8 @@ def test_every_reader_gives_the_same_instants(reader: str) -> None:
     every form of text, every BST change from 1972 to 2100 and both sides of midnight."""
     from fostering_hub.kpi._prepare import _duckdb_reads_wall_time, prepare_timestamps
 
-    backend, native = READERS[reader]
-    if backend == "duckdb" and native and not _duckdb_reads_wall_time():
+    backend, native, sql = READERS[reader]
+    if backend == "duckdb" and native and not _duckdb_reads_wall_time(sql=bool(sql)):
         pytest.skip(f"DuckDB {duckdb.__version__} casts text otherwise: the portable parser")
     texts, truth = _texts_and_truth()
     makers = {
@@ -445,11 +447,50 @@ def test_every_reader_gives_the_same_instants(reader: str) -> None:
         "pyarrow": lambda: pa.table({"t": texts}),
     }
     frame = nw.from_native(makers[backend]())
-    parsed = prepare_timestamps(frame, [], ["t"], ["t"], ["t"], "month", native=native)
+    parsed = prepare_timestamps(frame, [], ["t"], ["t"], ["t"], "month", native=native, sql=sql)
     eager = parsed.collect() if isinstance(parsed, nw.LazyFrame) else parsed
     columns = (eager[f"_{field}_t"].to_list() for field in ("u", "l", "k"))
     got = list(zip(*columns, strict=True))
     assert got == truth
+
+
+@pytest.mark.parametrize("period", ["month", "quarter"])
+def test_duckdb_stages_as_sql_text_are_narwhals_stages(
+    demo_rows: list[dict[str, str]], period: str
+) -> None:
+    """On DuckDB the timestamp stages are written as SQL text: the same columns, types and
+    values as the stages built through narwhals, as a relation of the input's own
+    connection (not the default one, and its time zone does not matter)."""
+    from fostering_hub.kpi._prepare import _duckdb_reads_wall_time, prepare_timestamps
+
+    if not _duckdb_reads_wall_time(sql=True):
+        pytest.skip(f"DuckDB {duckdb.__version__} casts text otherwise: the portable parser")
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'Pacific/Auckland'")
+    relation = connection.from_arrow(pa.table(_strings(demo_rows)))
+    frame = nw.from_native(relation)
+    timestamps = list(JOURNEY_COLUMNS[4:13])
+    local = [c for c in timestamps if c != "callback_requested_for"]
+    buckets = local[:-1]
+    prepared = {
+        sql: prepare_timestamps(frame, ["enquiry_id"], timestamps, local, buckets, period, sql=sql)
+        for sql in (True, False)
+    }
+    as_sql, as_narwhals = (prepared[sql].to_native() for sql in (True, False))
+    assert isinstance(as_sql, duckdb.DuckDBPyRelation)
+    assert as_sql.columns == as_narwhals.columns
+    assert [str(t) for t in as_sql.types] == [str(t) for t in as_narwhals.types]
+    rows = as_sql.order("enquiry_id").fetchall()
+    assert rows == as_narwhals.order("enquiry_id").fetchall()
+    assert len(rows) == len(demo_rows)
+    # On the input's connection: it joins the input (relations of two connections do not).
+    ids = relation.select("enquiry_id").set_alias("ids")
+    joined = as_sql.set_alias("prepared").join(ids, "enquiry_id")
+    assert len(joined.fetchall()) == len(demo_rows)
+    with pytest.raises(ValueError, match="only for DuckDB"):
+        prepare_timestamps(
+            nw.from_native(pl.DataFrame(demo_rows)), [], ["enquired_at"], [], [], "month", sql=True
+        )
 
 
 @pytest.mark.parametrize("backend", ["polars", "polars lazy", "duckdb", "pandas"])

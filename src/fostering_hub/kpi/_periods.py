@@ -17,7 +17,7 @@ period             months                      key           label
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import narwhals as nw
@@ -34,29 +34,28 @@ def check_period(period: str) -> Period:
     raise ValueError(f"unknown period {period!r}: expected one of {', '.join(PERIODS)}")
 
 
-def period_key(period: Period, year: nw.Expr, month: nw.Expr) -> nw.Expr:
-    """The period key of a local ``year`` and ``month`` (1-12), both Int64 expressions."""
-    import narwhals as nw
-
+def period_key(period: Period, year: Any, month: Any, ns: Any) -> Any:
+    """The period key of a local ``year`` and ``month`` (1-12), both Int64 expressions
+    built with ``ns``: narwhals, or ``_sql`` for SQL text (see ``_prepare``)."""
     if period == "calendar_year":
         return year
     if period == "month":
         return year * 100 + month
     # Financial years start on 1 April: January to March belong to the year before.
-    early = nw.when(month <= 3).then(nw.lit(1)).otherwise(nw.lit(0))
+    early = ns.when(month <= 3).then(ns.lit(1)).otherwise(ns.lit(0))
     financial_year = year - early
     if period == "financial_year":
         return financial_year
     # April-June Q1, July-September Q2, October-December Q3, January-March Q4 (no
     # division: see `_prepare` on nesting `//` and `%`).
     quarter = (
-        nw.when(month <= 3)
-        .then(nw.lit(4))
+        ns.when(month <= 3)
+        .then(ns.lit(4))
         .when(month <= 6)
-        .then(nw.lit(1))
+        .then(ns.lit(1))
         .when(month <= 9)
-        .then(nw.lit(2))
-        .otherwise(nw.lit(3))
+        .then(ns.lit(2))
+        .otherwise(ns.lit(3))
     )
     return financial_year * 10 + quarter
 

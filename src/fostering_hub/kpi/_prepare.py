@@ -11,7 +11,9 @@ Text is read into the *written* wall time and offset: with polars' own ``strptim
 polars and DuckDB's own ``CAST(text AS TIMESTAMP)`` on DuckDB (only the wall time, never
 a zone; the cast only where a check finds that it reads every form of the format as the
 portable reader does), elsewhere with string slices and casts. A test runs every reader
-on every form of text around every BST change and compares it with ``zoneinfo``.
+on every form of text around every BST change and compares it with ``zoneinfo``. On
+DuckDB the same expressions are written as SQL text (``_sql``), which DuckDB takes in
+much less time than narwhals' translation of them.
 
 Text cells follow the journey table format (``docs/journey-table.md``): ISO 8601, with an
 offset or ``Z`` an instant, without one Europe/London wall time (an hour repeated when
@@ -47,6 +49,10 @@ DAY_US = 24 * HOUR_US
 _EPOCH_SHIFT = 719_468  # days from 0000-03-01 to 1970-01-01 (proleptic Gregorian)
 _ABSENT = "1970-01-01T00:00Z"  # parsed in place of an empty cell; it is 0 exactly
 _EPOCH_NAIVE = dt.datetime(1970, 1, 1)  # a wall time, as DuckDB casts text
+
+#: An expression the calendar arithmetic and the stages build: a narwhals Expr, or an
+#: `_sql.Expr` where they are written as DuckDB SQL text (see `prepare_timestamps`).
+Expr = Any
 
 GROUP_COLUMNS: tuple[str, ...] = ("local_authority", "channel", "source")
 """The columns results can be grouped by."""
@@ -142,7 +148,7 @@ class Arithmetic:
             nw.Implementation.PYARROW,
         )
 
-    def div(self, dividend: nw.Expr, divisor: int) -> nw.Expr:
+    def div(self, dividend: Expr, divisor: int) -> Expr:
         import narwhals as nw
 
         if self.native:
@@ -151,13 +157,13 @@ class Arithmetic:
             return (dividend / divisor).floor().cast(nw.Int64())
         return floor_div(dividend, divisor)
 
-    def mod(self, dividend: nw.Expr, divisor: int) -> nw.Expr:
+    def mod(self, dividend: Expr, divisor: int) -> Expr:
         if self.native:
             return dividend % divisor
         return dividend - self.div(dividend, divisor) * divisor
 
 
-def _bst_changes(year: nw.Expr, march: nw.Expr) -> tuple[nw.Expr, nw.Expr, nw.Expr]:
+def _bst_changes(year: Expr, march: Expr, ns: Any) -> tuple[Expr, Expr, Expr]:
     """When BST starts and ends in ``year`` (Europe/London since 1972), ``march`` being the
     day number of 1 March that year, as ``(start, end, hour)``: each change is at ``hour``
     (UTC microseconds) on the first Sunday on or after day number ``start - 3`` or
@@ -168,27 +174,26 @@ def _bst_changes(year: nw.Expr, march: nw.Expr) -> tuple[nw.Expr, nw.Expr, nw.Ex
       01:00 UTC;
     - since 1996: last Sunday of March to last Sunday of October, 01:00 UTC.
     """
-    import narwhals as nw
-
     early = year <= 1980
-    hour = nw.when(early).then(nw.lit(2 * HOUR_US)).otherwise(nw.lit(HOUR_US))
-    start = march + nw.when(early).then(nw.lit(15 + 3)).otherwise(nw.lit(24 + 3))  # 16/25 Mar
+    hour = ns.when(early).then(ns.lit(2 * HOUR_US)).otherwise(ns.lit(HOUR_US))
+    start = march + ns.when(early).then(ns.lit(15 + 3)).otherwise(ns.lit(24 + 3))  # 16/25 Mar
     end = march + (  # 23 / 22 / 25 October, as days after 1 March
-        nw.when(year <= 1989)
-        .then(nw.lit(214 + 22 + 3))
+        ns.when(year <= 1989)
+        .then(ns.lit(214 + 22 + 3))
         .when(year <= 1995)
-        .then(nw.lit(214 + 21 + 3))
-        .otherwise(nw.lit(214 + 24 + 3))
+        .then(ns.lit(214 + 21 + 3))
+        .otherwise(ns.lit(214 + 24 + 3))
     )
     return start, end, hour
 
 
-def _sunday_at(shifted: nw.Expr, hour: nw.Expr, ops: Arithmetic) -> nw.Expr:
+def _sunday_at(shifted: Expr, hour: Expr, ops: Arithmetic) -> Expr:
     """UTC microseconds at ``hour`` on the first Sunday on or after day number
     ``shifted - 3``. 1970-01-01 (day 0) was a Thursday, so ``(day + 3) % 7`` is the
     weekday of ``day``, Monday 0 to Sunday 6, and that Sunday is
-    ``day + 6 - (day + 3) % 7``."""
-    return (shifted + 3 - ops.mod(shifted, 7)) * DAY_US + hour
+    ``day + 6 - (day + 3) % 7``, that is ``shifted + 3 - shifted % 7``, or
+    ``7 * (shifted // 7) + 3`` (``shifted`` written once)."""
+    return (ops.div(shifted, 7) * 7 + 3) * DAY_US + hour
 
 
 # --------------------------------------------------------------------------- instants
@@ -204,7 +209,7 @@ def _sunday_at(shifted: nw.Expr, hour: nw.Expr, ops: Arithmetic) -> nw.Expr:
 # turn them into `_u_`, stage 8 into `_l_`, stages 9-11 into the period key `_k_`.
 
 #: A stage's columns: name -> expression, or None for a column passed on as it is.
-Stage = dict[str, "nw.Expr | None"]
+Stage = dict[str, "Expr | None"]
 Frame = Any  # a narwhals DataFrame or LazyFrame (see `_compute.Frame`)
 _FIELD_STAGES = 4
 _STAGES = _FIELD_STAGES + 4 + 1 + 3
@@ -286,28 +291,31 @@ def _text_stages(column: str, nullable: bool) -> list[Stage]:
     ]
 
 
-def _text_stages_native(column: str) -> list[Stage]:
+def _text_stages_native(column: str, ns: Any) -> list[Stage]:
     """Stages 0-3 for an ISO 8601 text column on DuckDB: the written wall time (``_w_``)
     and date from DuckDB's own ``CAST(text AS TIMESTAMP)``, which reads every form of the
     journey table and ignores a written offset (checked by :func:`_duckdb_reads_wall_time`
-    before it is used); the offset from string slices, as :func:`_text_stages` reads it."""
+    before it is used); the offset from string slices, as :func:`_text_stages` reads it.
+    ``ns``: narwhals, or :mod:`._sql` (see :func:`prepare_timestamps`)."""
     import narwhals as nw
 
-    integer = nw.Int64()
-    cell = nw.col(column).fill_null("")
-    present = cell != ""
-    text, tail, wall = _col(column, "t"), _col(column, "tail"), _col(column, "ts")
-    offset = _col(column, "off")
+    def field(name: str) -> Expr:
+        return ns.col(f"_{name}_{column}")
 
-    def digits(start: int, length: int) -> nw.Expr:
+    integer = nw.Int64()
+    cell = ns.col(column).fill_null("")
+    present = cell != ""
+    text, tail, wall, offset = field("t"), field("tail"), field("ts"), field("off")
+
+    def digits(start: int, length: int) -> Expr:
         return tail.str.slice(start, length).cast(integer)
 
     # DuckDB evaluates a `CASE` branch only for the rows that take it (an empty cell or
     # one without an offset costs nothing here).
-    minutes = (digits(1, 2) * 60 + digits(4, 2)) * MINUTE_US
-    written = nw.when(_col(column, "neg")).then(-minutes).otherwise(minutes)
+    sign = ns.when(field("neg")).then(ns.lit(-MINUTE_US)).otherwise(ns.lit(MINUTE_US))
+    written = (digits(1, 2) * 60 + digits(4, 2)) * sign
     return [
-        {f"_p_{column}": present, f"_t_{column}": nw.when(present).then(cell)},
+        {f"_p_{column}": present, f"_t_{column}": ns.when(present).then(cell)},
         {
             **_keep(column, "p", "t"),
             f"_ts_{column}": text.cast(nw.Datetime("us")),
@@ -324,9 +332,9 @@ def _text_stages_native(column: str) -> list[Stage]:
             f"_y_{column}": wall.dt.year().cast(integer),
             f"_mo_{column}": wall.dt.month().cast(integer),
             f"_d_{column}": wall.dt.day().cast(integer),
-            f"_w_{column}": (wall - nw.lit(_EPOCH_NAIVE)).dt.total_microseconds().cast(integer),
-            f"_naive_{column}": ~_col(column, "z") & ~offset,
-            f"_offus_{column}": nw.when(offset).then(written).otherwise(nw.lit(0)),
+            f"_w_{column}": (wall - ns.lit(_EPOCH_NAIVE)).dt.total_microseconds().cast(integer),
+            f"_naive_{column}": ~field("z") & ~offset,
+            f"_offus_{column}": ns.when(offset).then(written).otherwise(ns.lit(0)),
         },
     ]
 
@@ -345,11 +353,11 @@ _PROBES = {
 
 
 @functools.cache
-def _duckdb_reads_wall_time() -> bool:
-    """True if this DuckDB's ``CAST(text AS TIMESTAMP)``, through narwhals, gives the
-    written wall time of every form the journey table allows (offsets ignored, 1 to 6
-    fraction digits, ``T`` or a space, seconds optional), so the engine may use it. Asked
-    once per process, on a connection of its own."""
+def _duckdb_reads_wall_time(sql: bool = False) -> bool:
+    """True if this DuckDB's ``CAST(text AS TIMESTAMP)``, through narwhals (with ``sql``,
+    written by :mod:`._sql`), gives the written wall time of every form the journey table
+    allows (offsets ignored, 1 to 6 fraction digits, ``T`` or a space, seconds optional),
+    so the engine may use it. Asked once per process, on a connection of its own."""
     import duckdb
     import narwhals as nw
 
@@ -362,12 +370,18 @@ def _duckdb_reads_wall_time() -> bool:
         connection = duckdb.connect()
         try:
             frame = nw.from_native(connection.sql(f"SELECT * FROM (VALUES {values}) v(t)"))
-            for stage in _text_stages_native("t"):
-                frame = _select(frame, [], stage)
+            stages = _text_stages_native("t", _namespace(sql))
+            if sql:
+                from ._sql import select_stages
+
+                frame = nw.from_native(select_stages(frame.to_native(), [], stages))
+            else:
+                for stage in stages:
+                    frame = _select(frame, [], stage)
             got = frame.select("_w_t", "_y_t", "_mo_t", "_d_t").to_native().fetchall()
         finally:
             connection.close()
-    except Exception:  # any failure: use the portable parser
+    except Exception:  # any failure: use the portable parser (or narwhals' SQL)
         return False
     return [tuple(row) for row in got] == expected
 
@@ -529,7 +543,9 @@ def _select(frame: Frame, keep: list[str], stage: Stage) -> Frame:
     return frame.select(*keep, *named)
 
 
-def _instant_stages(column: str, ops: Arithmetic, wall_known: bool, selective: bool) -> list[Stage]:
+def _instant_stages(
+    column: str, ops: Arithmetic, wall_known: bool, selective: bool, ns: Any
+) -> list[Stage]:
     """Stages 4-7: from the fields to ``_u_`` (UTC microseconds; read it only where
     ``_p_``), keeping the written date (``_y_``, ``_mo_``, ``_d_``, day number ``_dn_``)
     and ``_bs_``/``_be_``, when BST starts and ends.
@@ -546,26 +562,26 @@ def _instant_stages(column: str, ops: Arithmetic, wall_known: bool, selective: b
     """
     import narwhals as nw
 
-    def field(name: str) -> nw.Expr:
-        return _col(column, name)
+    def field(name: str) -> Expr:
+        return ns.col(f"_{name}_{column}")
 
     month = field("mo")
-    start, end, hour = _bst_changes(field("ys"), field("march"))
+    start, end, hour = _bst_changes(field("ys"), field("march"), ns)
     # On the wall clock a change takes effect once both offsets' wall times have passed:
     # skipped wall times read as GMT (they move on by the gap), repeated ones as BST.
     wall = field("w")
     in_bst = (wall >= field("bs") + HOUR_US) & (wall < field("be") + HOUR_US)
-    london = nw.when(in_bst).then(nw.lit(HOUR_US)).otherwise(nw.lit(0))
-    utc = nw.when(field("naive")).then(wall - london).otherwise(wall - field("offus"))
+    london = ns.when(in_bst).then(ns.lit(HOUR_US)).otherwise(ns.lit(0))
+    utc = ns.when(field("naive")).then(wall - london).otherwise(wall - field("offus"))
     date = ("p", "y", "mo", "d")
     fields = (*date, "naive", "offus")
-    ys = field("y") - nw.when(month <= 2).then(nw.lit(1)).otherwise(nw.lit(0))
+    ys = field("y") - ns.when(month <= 2).then(ns.lit(1)).otherwise(ns.lit(0))
     year = field("ys")
     march = year * 365 + ops.div(year, 4) - ops.div(year, 100) + ops.div(year, 400) - _EPOCH_SHIFT
     if selective:  # y // 100 - y // 400 is 15 from 1901 to 2099: two divisions fewer
         usual = (year >= 1901) & (year <= 2099)
         short = year * 365 + ops.div(year, 4) - (15 + _EPOCH_SHIFT)
-        march = nw.when(usual).then(short).otherwise(march)
+        march = ns.when(usual).then(short).otherwise(march)
     bounds = {
         f"_bs_{column}": _sunday_at(start, hour, ops),
         f"_be_{column}": _sunday_at(end, hour, ops),
@@ -587,7 +603,7 @@ def _instant_stages(column: str, ops: Arithmetic, wall_known: bool, selective: b
         {
             **_keep(column, *fields, "tod"),
             f"_ys_{column}": ys,
-            f"_mb_{column}": nw.when(month > 2).then(month - 3).otherwise(month + 9),
+            f"_mb_{column}": ns.when(month > 2).then(month - 3).otherwise(month + 9),
         },
         {
             **_keep(column, *fields, "tod", "ys"),
@@ -604,18 +620,18 @@ def _instant_stages(column: str, ops: Arithmetic, wall_known: bool, selective: b
     ]
 
 
-def _local_stage(column: str, keep_date: bool) -> Stage:
+def _local_stage(column: str, keep_date: bool, ns: Any) -> Stage:
     """Stage 8: ``_l_``, the Europe/London wall time of ``_u_`` as microseconds."""
-    import narwhals as nw
-
-    utc = _col(column, "u")
-    in_bst = (utc >= _col(column, "bs")) & (utc < _col(column, "be"))
-    offset = nw.when(in_bst).then(nw.lit(HOUR_US)).otherwise(nw.lit(0))
+    utc, starts, ends = (ns.col(f"_{name}_{column}") for name in ("u", "bs", "be"))
+    in_bst = (utc >= starts) & (utc < ends)
+    offset = ns.when(in_bst).then(ns.lit(HOUR_US)).otherwise(ns.lit(0))
     date = ("y", "mo", "d", "dn") if keep_date else ()
     return {**_keep(column, "p", "u", *date), f"_l_{column}": utc + offset}
 
 
-def _key_stages(column: str, period: Period, ops: Arithmetic, selective: bool) -> list[Stage]:
+def _key_stages(
+    column: str, period: Period, ops: Arithmetic, selective: bool, ns: Any
+) -> list[Stage]:
     """Stages 9-11: ``_k_``, the period key of the London date of ``_l_`` (0 where
     absent). That date is the written one (``_d_``), moved by a day or two where ``_l_``
     is not on the written day (``_r_``, the microseconds from the written day's midnight
@@ -624,42 +640,42 @@ def _key_stages(column: str, period: Period, ops: Arithmetic, selective: bool) -
     branch of its own."""
     import narwhals as nw
 
-    def field(name: str) -> nw.Expr:
-        return _col(column, name)
+    def field(name: str) -> Expr:
+        return ns.col(f"_{name}_{column}")
 
     year, month, after = field("y"), field("mo"), field("r")
     local_day = field("d") + (
-        nw.when(after < 0)
-        .then(nw.lit(-1))
+        ns.when(after < 0)
+        .then(ns.lit(-1))
         .when(after >= 2 * DAY_US)
-        .then(nw.lit(2))
-        .otherwise(nw.lit(1))
+        .then(ns.lit(2))
+        .otherwise(ns.lit(1))
     )
     leap = (ops.mod(year, 4) == 0) & ((ops.mod(year, 100) != 0) | (ops.mod(year, 400) == 0))
     length = (
-        nw.when(month == 2)
-        .then(nw.when(leap).then(nw.lit(29)).otherwise(nw.lit(28)))
+        ns.when(month == 2)
+        .then(ns.when(leap).then(ns.lit(29)).otherwise(ns.lit(28)))
         .when(month.is_in([4, 6, 9, 11]))
-        .then(nw.lit(30))
-        .otherwise(nw.lit(31))
+        .then(ns.lit(30))
+        .otherwise(ns.lit(31))
     )
     step = (
-        nw.when((after >= 0) & (after < DAY_US))
-        .then(nw.lit(0))
+        ns.when((after >= 0) & (after < DAY_US))
+        .then(ns.lit(0))
         .when(local_day < 1)
-        .then(nw.lit(-1))
+        .then(ns.lit(-1))
         .when((local_day > 28) & (local_day > length))
-        .then(nw.lit(1))
-        .otherwise(nw.lit(0))
+        .then(ns.lit(1))
+        .otherwise(ns.lit(0))
     )
     moved = month + field("step")
-    local_month = nw.when(moved == 13).then(nw.lit(1)).when(moved == 0).then(nw.lit(12))
-    local_year = year + nw.when(moved == 13).then(nw.lit(1)).when(moved == 0).then(
-        nw.lit(-1)
-    ).otherwise(nw.lit(0))
-    key = period_key(period, local_year, local_month.otherwise(moved))
+    local_month = ns.when(moved == 13).then(ns.lit(1)).when(moved == 0).then(ns.lit(12))
+    local_year = year + ns.when(moved == 13).then(ns.lit(1)).when(moved == 0).then(
+        ns.lit(-1)
+    ).otherwise(ns.lit(0))
+    key = period_key(period, local_year, local_month.otherwise(moved), ns)
     if selective:
-        key = nw.when(field("step") == 0).then(period_key(period, year, month)).otherwise(key)
+        key = ns.when(field("step") == 0).then(period_key(period, year, month, ns)).otherwise(key)
     return [
         {
             **_keep(column, "p", "u", "l", "y", "mo", "d"),
@@ -668,7 +684,7 @@ def _key_stages(column: str, period: Period, ops: Arithmetic, selective: bool) -
         {**_keep(column, "p", "u", "l", "y", "mo"), f"_step_{column}": step},
         {
             **_keep(column, "p", "u", "l"),
-            f"_k_{column}": nw.when(field("p")).then(key).otherwise(nw.lit(0)).cast(nw.Int64()),
+            f"_k_{column}": ns.when(field("p")).then(key).otherwise(ns.lit(0)).cast(nw.Int64()),
         },
     ]
 
@@ -682,6 +698,7 @@ def prepare_timestamps(
     period: Period,
     *,
     native: bool | None = None,
+    sql: bool | None = None,
 ) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
     """``frame`` reduced to the ``keep`` columns plus, for each timestamp column ``c`` of
     ``columns``: ``_p_c`` (Boolean, never null) and ``_u_c`` (UTC microseconds, Int64;
@@ -692,7 +709,12 @@ def prepare_timestamps(
     Text is read with polars' own ``strptime`` on polars (:func:`_polars_fields`), with
     DuckDB's own timestamp cast on DuckDB (where it reads the journey table's forms as
     the portable parser does: see :func:`_duckdb_reads_wall_time`), else with string
-    slices and casts; ``native=False`` forces the portable parser (for tests)."""
+    slices and casts; ``native=False`` forces the portable parser (for tests).
+
+    On DuckDB, where every column is text read natively, the stages' expressions are
+    written as SQL text (:mod:`._sql`: the SQL narwhals writes for them), each stage one
+    ``select`` on the relation, rather than translated by narwhals: building the query
+    costs less. ``sql=False`` builds them through narwhals (for tests)."""
     import narwhals as nw
 
     schema = frame.collect_schema()
@@ -703,13 +725,18 @@ def prepare_timestamps(
         nw.Implementation.CUDF,
     )
     polars = implementation is nw.Implementation.POLARS
-    if native is None:
-        native = polars or (
-            implementation is nw.Implementation.DUCKDB and _duckdb_reads_wall_time()
-        )
+    on_duckdb = implementation is nw.Implementation.DUCKDB
     text = [c for c in columns if schema[c] == nw.String]
+    as_sql = on_duckdb and native is not False and len(text) == len(columns)
+    if sql is None:
+        sql = as_sql and _duckdb_reads_wall_time(sql=True)
+    elif sql and not as_sql:
+        raise ValueError("sql=True: only for DuckDB, every column text read natively")
+    if native is None:
+        native = polars or sql or (on_duckdb and _duckdb_reads_wall_time())
     if native and polars and text:
         frame = _polars_fields(frame, text)
+    ns = _namespace(sql)
     ops = Arithmetic(implementation)
     guard = implementation in (
         nw.Implementation.DUCKDB,
@@ -725,7 +752,7 @@ def prepare_timestamps(
             if native and polars:
                 first = [_keep(column, *_FIELDS)] * _FIELD_STAGES
             elif native:
-                first = _text_stages_native(column)
+                first = _text_stages_native(column, ns)
             else:
                 first = _text_stages(column, nullable)
         elif isinstance(dtype, nw.Datetime):
@@ -737,39 +764,54 @@ def prepare_timestamps(
                 f"column {column} holds {dtype}: expected ISO 8601 text or datetimes "
                 "(see docs/journey-table.md)"
             )
-        column_stages = [*first, *_instant_stages(column, ops, wall_known, guard)]
+        column_stages = [*first, *_instant_stages(column, ops, wall_known, guard, ns)]
         done: tuple[str, ...] = ("p", "u")
         if column in local:
-            column_stages.append(_local_stage(column, keep_date=column in buckets))
+            column_stages.append(_local_stage(column, column in buckets, ns))
             done = ("p", "u", "l")
         if column in buckets:
-            column_stages += _key_stages(column, period, ops, guard)
+            column_stages += _key_stages(column, period, ops, guard, ns)
             done = ("p", "u", "l", "k")
         column_stages += [_keep(column, *done)] * (len(stages) - len(column_stages))
         if guard:
-            column_stages = _guarded(column, column_stages)
+            column_stages = _guarded(column, column_stages, ns)
         for stage, exprs in zip(stages, column_stages, strict=True):
             stage.update(exprs)
+    if sql:
+        from ._sql import select_stages
+
+        selected: nw.LazyFrame[Any] = nw.from_native(select_stages(frame.to_native(), keep, stages))
+        return selected
     for stage in stages:
         frame = _select(frame, keep, stage)
     return frame
 
 
-def _guarded(column: str, stages: list[Stage]) -> list[Stage]:
+def _namespace(sql: bool) -> Any:
+    """What the stages build expressions with (``col``, ``lit``, ``when``): narwhals, or
+    :mod:`._sql` for SQL text."""
+    if sql:
+        from . import _sql
+
+        return _sql
+    import narwhals as nw
+
+    return nw
+
+
+def _guarded(column: str, stages: list[Stage], ns: Any) -> list[Stage]:
     """``stages`` with each value computed from the fields on (stages 4 on) behind
     ``when(_p_)``: SQL engines evaluate a ``CASE`` branch only for the rows that take it,
     so a sparse milestone costs in proportion to its cells. Absent rows are null there
     already (their text is); the period key, 0 where absent, is left as it is."""
-    import narwhals as nw
-
-    present = _col(column, "p")
+    present = ns.col(f"_p_{column}")
     guarded = list(stages[:_FIELD_STAGES])
     for before, stage in zip(stages[_FIELD_STAGES - 1 :], stages[_FIELD_STAGES:], strict=False):
         guarded.append(
             {
                 name: expr
                 if name in before or name.startswith(("_p_", "_k_"))
-                else nw.when(present).then(expr)
+                else ns.when(present).then(expr)
                 for name, expr in stage.items()
             }
         )
