@@ -147,6 +147,15 @@ class _Plan:
             self.regions.append(_Region(metadata))
         if len(regions) == 1:  # region_code_for_number then ignores leading digits
             self.regions[0].leading = None
+        # For :meth:`_usual`: GB itself when it claims numbers by type (no leading digits),
+        # and the lengths for which ``parse`` keeps a stripped national prefix off.
+        first = self.regions[0] if self.regions else None
+        self.first_region = first if first is not None and first.leading is None else None
+        self.strip_lengths = frozenset(
+            n
+            for n in range(_MIN_NSN, _MAX_NSN + 1)
+            if self.length_verdict("0" * n) not in _KEEP_PREFIX
+        )
 
     # -- replicas of phonenumbers' private helpers, for region GB --------------------
 
@@ -239,7 +248,34 @@ class _Plan:
                 return self._finish(rest)
         return self._finish(text)
 
+    def _usual(self, number: str) -> str | None:
+        """What :meth:`_finish` returns for a number GB's own types call valid (most are),
+        or None to take the whole replay.
+
+        Such a number (after a national prefix, if one is written) matches the general
+        description, so ``strip_national_prefix`` strips the prefix, and
+        ``national_significant_number`` keeps it off when the rest's length allows
+        (``strip_lengths``); ``is_valid`` asks GB first, which a known type decides.
+        """
+        region = self.first_region
+        prefix = self.prefix_re
+        if region is None or prefix is None:
+            return None
+        match = prefix.match(number)
+        if match is None:
+            nsn = number
+            if not _MIN_NSN <= len(nsn) <= _MAX_NSN:
+                return None
+        else:
+            nsn = number[match.end() :]
+            if len(nsn) not in self.strip_lengths or len(number) < _MIN_NSN:
+                return None
+        return "+44" + nsn if region.type_known(nsn) else None
+
     def _finish(self, national: str) -> str | Literal[False]:
+        usual = self._usual(national)
+        if usual is not None:
+            return usual
         nsn = self.national_significant_number(national)
         if nsn is None or not self.is_valid(nsn):
             return False
