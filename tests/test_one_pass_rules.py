@@ -77,7 +77,7 @@ def changed(draw: st.DrawFn) -> Handover:
     update: dict[str, Any] = {}
     consents = list(handover.consents)
     for _ in range(draw(st.integers(0, 3))):
-        what = draw(st.integers(0, 5))
+        what = draw(st.integers(0, 6))
         if what == 0 and consents:
             consents.append(consents[draw(st.integers(0, len(consents) - 1))])
         elif what == 1 and consents:
@@ -92,6 +92,12 @@ def changed(draw: st.DrawFn) -> Handover:
             consents = [c for c in consents if draw(st.booleans())]
         elif what == 4:
             update["handed_over_at"] = _stamp(draw, at)
+        elif what == 6 and consents:  # the same consent, its time written in another offset
+            copy = consents[draw(st.integers(0, len(consents) - 1))]
+            zone = draw(
+                st.sampled_from([dt.UTC, TzInfo(-3600), dt.timezone(dt.timedelta(hours=5))])
+            )
+            consents.append(copy.model_copy(update={"given_at": copy.given_at.astimezone(zone)}))
         elif what == 5 and handover.household:
             update["household"] = [*handover.household, handover.household[0]]
     update["consents"] = consents

@@ -158,7 +158,9 @@ def _outcomes(
     lapsed: list[int] = []
     late: list[str] = []
     future: list[str] = []
-    seen: set[object] = set()
+    # FH-H011's key is (purpose, given_at, means); given times are only compared within
+    # a purpose and means (hashing a new aware datetime asks its zone for the offset).
+    given_by_kind: dict[tuple[object, object], list[dt.datetime]] = {}
     repeated: list[str] = []
     for index, consent in enumerate(handover.consents):
         given = consent.given_at
@@ -179,10 +181,14 @@ def _outcomes(
                 future.append(f"/consents/{index}/given_at")
             if withdrawn is not None and later(withdrawn, now):
                 future.append(f"/consents/{index}/withdrawn_at")
-        key = (consent.purpose, given, consent.means)
-        if key in seen:
-            repeated.append(f"/consents/{index}")
-        seen.add(key)
+        kind = (consent.purpose, consent.means)
+        earlier = given_by_kind.get(kind)
+        if earlier is None:
+            given_by_kind[kind] = [given]
+        else:
+            if any(same_instant(other, given) for other in earlier):
+                repeated.append(f"/consents/{index}")
+            earlier.append(given)
 
     # FH-H002, H003, H004
     if sharing:
