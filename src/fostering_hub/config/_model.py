@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Container, Sequence
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -315,19 +316,27 @@ class ReportingSection(WireModel):
     def _known_kpis(self) -> ReportingSection:
         from ..kpi._catalogue import KPI_IDS  # the catalogue only: no data-frame libraries
 
-        errors: list[tuple[tuple[str | int, ...], str, str, dict[str, Any]]] = [
-            (
-                ("kpis", index),
-                "fh_config_inconsistent",
-                "Not a KPI id (see fostering-hub kpi --list)",
-                {},
-            )
-            for index, name in enumerate(self.kpis)
-            if name not in KPI_IDS
-        ]
-        if errors:
-            fail_at("ReportingSection", errors)
+        _refuse_unknown(
+            "ReportingSection",
+            "kpis",
+            self.kpis,
+            KPI_IDS,
+            "Not a KPI id (see fostering-hub kpi --list)",
+        )
         return self
+
+
+def _refuse_unknown(
+    model: str, field: str, names: Sequence[str], known: Container[str], message: str
+) -> None:
+    """Fail with ``message`` at ``field[index]`` for each name of ``names`` not ``known``."""
+    errors: list[tuple[tuple[str | int, ...], str, str, dict[str, Any]]] = [
+        ((field, index), "fh_config_inconsistent", message, {})
+        for index, name in enumerate(names)
+        if name not in known
+    ]
+    if errors:
+        fail_at(model, errors)
 
 
 class HandoverProfile(WireModel):
@@ -348,18 +357,13 @@ class HandoverProfile(WireModel):
     def _known_fields(self) -> HandoverProfile:
         from ..models import Handover
 
-        errors: list[tuple[tuple[str | int, ...], str, str, dict[str, Any]]] = [
-            (
-                ("required_fields", index),
-                "fh_config_inconsistent",
-                "Not a handover field",
-                {},
-            )
-            for index, name in enumerate(self.required_fields)
-            if name not in Handover.model_fields
-        ]
-        if errors:
-            fail_at("HandoverProfile", errors)
+        _refuse_unknown(
+            "HandoverProfile",
+            "required_fields",
+            self.required_fields,
+            Handover.model_fields,
+            "Not a handover field",
+        )
         return self
 
 
