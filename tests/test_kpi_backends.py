@@ -8,6 +8,7 @@ shown in the summary (``-ra``), not silently.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -274,6 +275,21 @@ def test_narwhals_frames_come_back_as_narwhals(demo_rows: list[dict[str, str]]) 
     assert isinstance(result, nw.DataFrame)
     lazy = compute_kpis(frame.lazy(), kpis="enquiries")
     assert isinstance(lazy, nw.LazyFrame)
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_stable_api_frames_come_back_in_their_api(
+    demo_rows: list[dict[str, str]], version: str
+) -> None:
+    stable = importlib.import_module(f"narwhals.stable.{version}")
+    native = pl.DataFrame(demo_rows)
+    expected = keyed(compute_kpis(native, kpis="enquiries"))
+    relation = duckdb.from_arrow(native.to_arrow())
+    for source in (native, native.lazy(), relation):
+        frame = stable.from_native(source)
+        result = compute_kpis(frame, kpis="enquiries")
+        assert type(result) is type(frame)  # e.g. v1 reads a DuckDB relation as a DataFrame
+        assert keyed(result.to_native()) == expected
 
 
 def test_pyarrow_medians_are_exact() -> None:

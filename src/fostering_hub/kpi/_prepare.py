@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,8 +81,15 @@ def load(source: Any) -> tuple[nw.DataFrame[Any] | nw.LazyFrame[Any], Callable[[
         else:
             frame = nw.read_csv(str(source), backend="polars", infer_schema=False)
         return frame, lambda result: result.to_native()
-    if isinstance(source, nw.DataFrame | nw.LazyFrame):
+    if type(source) in (nw.DataFrame, nw.LazyFrame):
         return source, lambda result: result
+    if isinstance(source, nw.DataFrame | nw.LazyFrame):
+        # A frame of a stable API (``narwhals.stable.v1`` reads a DuckDB relation as a
+        # DataFrame, for one): computed as the main API reads its native frame, and given
+        # back through the same stable API.
+        stable = sys.modules[type(source).__module__]
+        again = nw.from_native(source.to_native())
+        return again, lambda result: stable.from_native(result.to_native())
     try:
         native = nw.from_native(source)
     except TypeError:
