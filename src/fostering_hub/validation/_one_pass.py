@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..models import Handover
     from ._handover import RuleOutcome
 
-__all__ = ["BUILT_IN_CHECKS", "built_in_rules", "outcomes"]
+__all__ = ["BUILT_IN_CHECKS", "BuiltIn", "built_in_rules", "outcomes"]
 
 BUILT_IN_CHECKS: Final = (
     _rules.receiving_la_is_member,
