@@ -36,7 +36,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from ._periods import Period, period_key
 
@@ -223,10 +223,17 @@ _FIELD_STAGES = 4
 _STAGES = _FIELD_STAGES + 4 + 1 + 3
 
 
-def _col(column: str, field: str) -> nw.Expr:
-    import narwhals as nw
+@overload
+def _col(column: str, field: str) -> nw.Expr: ...
+@overload
+def _col(column: str, field: str, ns: Any) -> Any: ...
+def _col(column: str, field: str, ns: Any = None) -> Any:
+    """The stage column ``field`` of timestamp ``column`` (``_<field>_<column>``), built
+    with ``ns`` (narwhals by default, or ``_sql``)."""
+    if ns is None:
+        import narwhals as ns
 
-    return nw.col(f"_{field}_{column}")
+    return ns.col(f"_{field}_{column}")
 
 
 def _text_stages(column: str, nullable: bool) -> list[Stage]:
@@ -307,8 +314,7 @@ def _text_stages_native(column: str, ns: Any) -> list[Stage]:
     ``ns``: narwhals, or :mod:`._sql` (see :func:`prepare_timestamps`)."""
     import narwhals as nw
 
-    def field(name: str) -> Expr:
-        return ns.col(f"_{name}_{column}")
+    field = functools.partial(_col, column, ns=ns)
 
     integer = nw.Int64()
     cell = ns.col(column).fill_null("")
@@ -570,8 +576,7 @@ def _instant_stages(
     """
     import narwhals as nw
 
-    def field(name: str) -> Expr:
-        return ns.col(f"_{name}_{column}")
+    field = functools.partial(_col, column, ns=ns)
 
     month = field("mo")
     start, end, hour = _bst_changes(field("ys"), field("march"), ns)
@@ -648,8 +653,7 @@ def _key_stages(
     branch of its own."""
     import narwhals as nw
 
-    def field(name: str) -> Expr:
-        return ns.col(f"_{name}_{column}")
+    field = functools.partial(_col, column, ns=ns)
 
     year, month, after = field("y"), field("mo"), field("r")
     local_day = field("d") + (

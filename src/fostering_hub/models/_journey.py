@@ -63,7 +63,6 @@ journey resumes with the next milestone."""
 TERMINAL: frozenset[Stage] = frozenset({Stage.APPROVED, Stage.WITHDRAWN})
 """Stages that end a journey: nothing may follow them."""
 _RANK = {stage: rank for rank, stage in enumerate(MILESTONES)}
-_ENQUIRED = Stage.ENQUIRED
 _WITHDRAWN = Stage.WITHDRAWN
 
 
