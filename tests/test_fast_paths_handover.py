@@ -32,7 +32,7 @@ from typing import Any
 import pendulum
 import pydantic_core
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError, SchemaValidator, TzInfo, core_schema
@@ -61,7 +61,11 @@ from fostering_hub.models._codes import DFE_NUMBER_PATTERN, GSS_CODE_PATTERN, ID
 from fostering_hub.models._email import EMAIL_PATTERN
 from fostering_hub.models._journey import event_errors
 from fostering_hub.models._phone import PHONE_INPUT_PATTERN
-from fostering_hub.models._postcode import POSTCODE_PATTERN
+from fostering_hub.models._postcode import (
+    NORMALISED_POSTCODE_PATTERN,
+    POSTCODE_PATTERN,
+    normalise_postcode,
+)
 from fostering_hub.testing import handovers, timestamps
 from fostering_hub.validation import (
     DEFAULT_LIMITS,
@@ -327,6 +331,8 @@ PATTERNS = {
     "datetime": datetimes.DATETIME_PATTERN,
     "date": datetimes.DATE_PATTERN,
     "aware timestamp": _fast.AWARE_TIMESTAMP_PATTERN,
+    "naive timestamp": _fast.NAIVE_TIMESTAMP_PATTERN,
+    "normalised postcode": NORMALISED_POSTCODE_PATTERN,
 }
 _RUST = {name: SchemaValidator(core_schema.str_schema(pattern=p)) for name, p in PATTERNS.items()}
 
@@ -354,6 +360,9 @@ _SHAPED = st.sampled_from(
         "x!#$%&'*+/=?^_`{|}~-@a-b.example",
         "2024-04-01T09:30:00+01:00",
         "2024-04-01 09:30",
+        "2024-04-01T23:59:59.5",
+        "1901-01-01T00:00",
+        "9997-12-31 19:59:09.123456",
         "1900-01-01T00:00Z",
         "9997-12-31T23:59:59.999999-23:59",
         "9998-01-01T00:00:00Z",
@@ -398,6 +407,114 @@ def test_aware_timestamp_pattern_is_within_the_model_shape(text: str) -> None:
         assert re.fullmatch(datetimes.DATETIME_PATTERN, text)
         assert 1900 < int(text[:4]) < 9998
         assert text.endswith("Z") or re.search(r"[+-][0-9]{2}:[0-9]{2}$", text)
+
+
+@examples(400)
+@given(texts)
+def test_naive_timestamp_pattern_is_within_the_model_shape(text: str) -> None:
+    if re.fullmatch(_fast.NAIVE_TIMESTAMP_PATTERN, text):
+        assert re.fullmatch(datetimes.DATETIME_PATTERN, text)
+        assert not re.fullmatch(_fast.AWARE_TIMESTAMP_PATTERN, text)
+        assert 1900 < int(text[:4]) < 9998
+        hour, minute, *second = text[11:].split(":")
+        assert int(hour) < 24
+        assert int(minute) < 60
+        assert all(float(s) < 60 for s in second)
+
+
+@examples(400)
+@given(st.one_of(texts, st.from_regex(NORMALISED_POSTCODE_PATTERN, fullmatch=True)))
+def test_normalised_postcodes_are_kept_as_they_are(text: str) -> None:
+    if re.fullmatch(NORMALISED_POSTCODE_PATTERN, text):
+        assert normalise_postcode(text) == text
+
+
+_TIMESTAMP = TypeAdapter(Timestamp)
+
+
+def naive_texts_near(day: dt.date, draw: st.DrawFn) -> str:
+    wall = dt.datetime.combine(day, dt.time()) + draw(
+        st.timedeltas(dt.timedelta(days=-2), dt.timedelta(days=2))
+    )
+    return wall.isoformat(
+        sep=draw(st.sampled_from("T ")),
+        timespec=draw(st.sampled_from(["auto", "minutes", "seconds", "milliseconds"])),
+    )
+
+
+@st.composite
+def naive_timestamp_texts(draw: st.DrawFn) -> str:
+    """Local times of the fast form's shape: any day, near the year limits, around BST
+    changes, and days that are not on the calendar."""
+    choice = draw(st.integers(0, 3))
+    if choice == 0:
+        wall = draw(st.datetimes(dt.datetime(1901, 1, 1), dt.datetime(9997, 12, 31, 23, 59)))
+        return wall.isoformat(sep=draw(st.sampled_from("T ")))
+    if choice == 1:
+        return naive_texts_near(draw(st.sampled_from(_TRANSITION_DAYS)), draw)
+    if choice == 2:
+        edge = draw(st.sampled_from([dt.date(1901, 1, 3), dt.date(9997, 12, 29)]))
+        return naive_texts_near(edge, draw)
+    year, month, day = (
+        draw(st.integers(1901, 9997)),
+        draw(st.integers(0, 13)),
+        draw(st.integers(0, 32)),
+    )
+    return f"{year:04d}-{month:02d}-{day:02d}T12:00:00"
+
+
+@examples(600)
+@given(naive_timestamp_texts())
+@example("2024-03-31T01:30:00")  # skipped by BST
+@example("2024-10-27T01:30:00")  # repeated
+@example("2024-02-29T12:00")
+@example("2023-02-29T12:00")
+def test_naive_text_in_one_step_is_the_model_value(text: str) -> None:
+    """``london_from_naive_text`` gives the model's value, or refuses (the fast path then
+    takes the model's own way): only days the clocks change and days not on the calendar."""
+    assume(re.fullmatch(_fast.NAIVE_TIMESTAMP_PATTERN, text))
+    expected = verdict(lambda: _TIMESTAMP.validate_python(text))
+    try:
+        got = datetimes.london_from_naive_text(text)
+    except ValueError:
+        day = text[:10]
+        try:
+            ordinal = dt.date.fromisoformat(day).toordinal()
+        except ValueError:
+            return  # not on the calendar
+        assert datetimes._whole_day_zone(ordinal) is None, text  # a change day
+        return
+    assert ("value", type(got), got, got.tzinfo.__class__) == expected
+    assert got.utcoffset() == expected[2].utcoffset()
+
+
+def test_naive_texts_take_the_one_step_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast timestamp form reads local times with ``london_from_naive_text``; a change
+    day still gets the model's value (by the model's own zone handling)."""
+    calls: list[str] = []
+    one_step = datetimes.london_from_naive_text
+
+    def counting(text: str) -> dt.datetime:
+        calls.append(text)
+        return one_step(text)
+
+    monkeypatch.setattr(datetimes, "london_from_naive_text", counting)
+    form = _fast._timestamp(dict(ADAPTERS["Timestamp"].core_schema))
+    assert form is not None
+    validator = _fast._validator(form, None)
+    for text, tried in [
+        ("2024-03-06T14:05:00", True),
+        ("2024-07-06 14:05", True),
+        ("2024-03-31T12:00:00", True),  # the clocks change that day: refused, then the model's way
+        ("2024-03-06T14:05:00+00:00", False),
+        ("2024-03-06T14:05:00Z", False),
+        ("1900-03-06T14:05:00", False),  # outside the fast form's years
+    ]:
+        calls.clear()
+        got = validator.validate_json(json.dumps(text))
+        assert got == _TIMESTAMP.validate_python(text), text
+        assert got.utcoffset() == _TIMESTAMP.validate_python(text).utcoffset()
+        assert calls == ([text] if tried else []), text
 
 
 json_values = st.recursive(

@@ -70,9 +70,12 @@ def shape_then(
     *,
     max_length: int | None = None,
     then: Callable[[str], str] | None = None,
+    kept: str | None = None,
 ) -> JsonFast:
     """For JSON input: the original's string check, ``pattern`` in pydantic-core, then
-    ``then`` (if any) in Python.
+    ``then`` (if any) in Python. A text matching ``kept`` (which must be within
+    ``pattern`` and ``max_length``, and which ``then`` returns unchanged) is accepted as it
+    is, without the call.
 
     The original schema must be the string check followed by ``check`` (an
     ``AfterValidator``); ``check(value)`` must raise ``error_type`` with ``message`` exactly
@@ -91,9 +94,20 @@ def shape_then(
             custom_error_type=error_type,
             custom_error_message=message,
         )
-        steps = [original["schema"], shape]
-        if then is not None:
-            steps.append(core_schema.no_info_plain_validator_function(then))
-        return core_schema.chain_schema(steps)
+        if then is None:
+            return core_schema.chain_schema([original["schema"], shape])
+        checked: CoreSchema = core_schema.chain_schema(
+            [shape, core_schema.no_info_plain_validator_function(then)]
+        )
+        if kept is not None:
+            # Left to right: the first choice that succeeds gives the value. Either fails
+            # only where ``shape`` does, so the one error is ``shape``'s.
+            checked = core_schema.union_schema(
+                [core_schema.str_schema(pattern=kept, max_length=_ANY_LENGTH), checked],
+                mode="left_to_right",
+                custom_error_type=error_type,
+                custom_error_message=message,
+            )
+        return core_schema.chain_schema([original["schema"], checked])
 
     return JsonFast(build)

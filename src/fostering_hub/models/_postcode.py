@@ -22,6 +22,8 @@ POSTCODE_PATTERN = (
     r"^([Gg][Ii][Rr] ?0[Aa][Aa]|[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z][A-Za-z])$"
 )
 _POSTCODE_RE = re.compile(POSTCODE_PATTERN)
+#: Postcodes already in the normalised form (which normalising leaves as they are).
+NORMALISED_POSTCODE_PATTERN = r"^(GIR 0AA|[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2})$"
 
 
 def normalise_postcode(value: str) -> str:
@@ -69,6 +71,13 @@ Postcode = Annotated[
         examples=["SR1 3AA"],
     ),
     AfterValidator(_validate),
-    shape_then(_validate, POSTCODE_PATTERN, "fh_postcode", _MESSAGE, then=_normalise_shaped),
+    shape_then(
+        _validate,
+        POSTCODE_PATTERN,
+        "fh_postcode",
+        _MESSAGE,
+        then=_normalise_shaped,
+        kept=NORMALISED_POSTCODE_PATTERN,
+    ),
 ]
 """A UK postcode, normalised to upper case with one space."""

@@ -8,8 +8,10 @@ the text in one step (pydantic-core's JSON mode) with a copy of the model's core
 
 * the JSON branch of each value type is taken (the string patterns of ``JsonFast``);
 * a timestamp written with an offset or ``Z`` in the years 1901-9997 is only parsed: for
-  such text the model's zone handling returns the parsed value unchanged. Any other text
-  of the model's timestamp shape is parsed and goes through the model's zone handling;
+  such text the model's zone handling returns the parsed value unchanged. One without an
+  offset in those years, on a day London's offset does not change, is read with that
+  offset in one step (``london_from_naive_text``). Any other text of the model's
+  timestamp shape is parsed and goes through the model's zone handling;
 * a date's string and shape checks are a pattern in pydantic-core;
 * ``schema_version`` is checked against the supported versions in pydantic-core, with the
   model's error type, message and context.
@@ -107,6 +109,13 @@ AWARE_TIMESTAMP_PATTERN: Final = (
 )
 """Timestamps the zone handling leaves as parsed: the model's shape, an offset or ``Z``,
 and a year that no offset can move out of 1900-9998."""
+NAIVE_TIMESTAMP_PATTERN: Final = (
+    rf"^{_YEAR_1901_9997}-[0-9]{{2}}-[0-9]{{2}}[T ]([01][0-9]|2[0-3]):[0-5][0-9]"
+    r"(:[0-5][0-9](\.[0-9]{1,6})?)?$"
+)
+"""Local (London) times of the model's shape that
+:func:`~fostering_hub.models._datetime.london_from_naive_text` reads: no offset, a year
+inside 1900-9998, and hours, minutes and seconds in range."""
 
 _ANY_LENGTH = 2**62
 
@@ -154,6 +163,15 @@ def _timestamp(schema: dict[str, Any]) -> CoreSchema | None:
             dict(parse),
         ]
     )
+    # Local time on a day London's offset does not change: read in one step.
+    naive = core_schema.chain_schema(
+        [
+            core_schema.str_schema(
+                strict=True, pattern=NAIVE_TIMESTAMP_PATTERN, max_length=_ANY_LENGTH
+            ),
+            core_schema.no_info_plain_validator_function(_datetime.london_from_naive_text),
+        ]
+    )
     # Any other text of the model's shape: the model's parse and zone handling (for such
     # text, the model's shape check returns it unchanged).
     other = core_schema.no_info_after_validator_function(
@@ -169,9 +187,8 @@ def _timestamp(schema: dict[str, Any]) -> CoreSchema | None:
     )
     # Left to right: the first that succeeds gives the value. When both fail, the
     # reference path says why.
-    return _fallback(
-        core_schema.union_schema([aware, other], mode="left_to_right"), _datetime._datetime_shape
-    )
+    choices = core_schema.union_schema([aware, naive, other], mode="left_to_right")
+    return _fallback(choices, _datetime._datetime_shape)
 
 
 def _date(schema: dict[str, Any]) -> CoreSchema | None:
