@@ -156,6 +156,15 @@ class _Plan:
             for n in range(_MIN_NSN, _MAX_NSN + 1)
             if self.length_verdict("0" * n) not in _KEEP_PREFIX
         )
+        # For :meth:`normalise`: whether a text starting with "0" and then another digit
+        # is a national number whose prefix is that "0" (the international prefix is
+        # "00" and the national prefix's first alternative is "0"; regular expressions
+        # match their alternatives left to right).
+        self.zero_prefix = (
+            gb.international_prefix == "00"
+            and prefix is not None
+            and prefix.split("|", 1)[0] == "0"
+        )
 
     # -- replicas of phonenumbers' private helpers, for region GB --------------------
 
@@ -219,6 +228,11 @@ class _Plan:
         # Drop what phonenumbers strips as punctuation among the characters the input
         # pattern allows (chained replace is quicker than str.translate).
         text = value.replace(" ", "").replace("(", "").replace(")", "").replace("-", "")
+        if text[0] == "0" and text[1] != "0" and self.zero_prefix:
+            # The usual national number: no international prefix, no "44" start; what
+            # ``_finish(text)`` gives, with the prefix "0" known to match.
+            usual = self._usual(text, 1)
+            return self._finish(text) if usual is None else usual
         plus = text[0] == "+"
         if plus:
             text = text[1:]
@@ -248,29 +262,43 @@ class _Plan:
                 return self._finish(rest)
         return self._finish(text)
 
-    def _usual(self, number: str) -> str | None:
-        """What :meth:`_finish` returns for a number GB's own types call valid (most are),
-        or None to take the whole replay.
+    def _usual(self, number: str, end: int | None = None) -> str | Literal[False] | None:
+        """What :meth:`_finish` returns for a number whose national significant number
+        (after a national prefix, if one is written) matches GB's general description,
+        as most do; None (not decided) for the others. ``end`` is where the national
+        prefix ends, if known to match.
 
-        Such a number (after a national prefix, if one is written) matches the general
-        description, so ``strip_national_prefix`` strips the prefix, and
-        ``national_significant_number`` keeps it off when the rest's length allows
-        (``strip_lengths``); ``is_valid`` asks GB first, which a known type decides.
+        Such a number has ``strip_national_prefix`` strip the prefix, and
+        ``national_significant_number`` keep it off when the rest's length allows
+        (``strip_lengths``); ``is_valid`` then asks the regions in turn: GB first (a known
+        type decides), then the others.
         """
         region = self.first_region
         prefix = self.prefix_re
         if region is None or prefix is None:
             return None
-        match = prefix.match(number)
-        if match is None:
+        if end is None:
+            match = prefix.match(number)
+            end = 0 if match is None else match.end()
+        if not end:
             nsn = number
             if not _MIN_NSN <= len(nsn) <= _MAX_NSN:
                 return None
         else:
-            nsn = number[match.end() :]
+            nsn = number[end:]
             if len(nsn) not in self.strip_lengths or len(number) < _MIN_NSN:
                 return None
-        return "+44" + nsn if region.type_known(nsn) else None
+        if region.type_known(nsn):
+            return "+44" + nsn
+        if not self.matches_general(nsn):
+            return None
+        for other in self.regions[1:]:  # is_valid after GB (which has no leading digits)
+            if other.leading is not None:
+                if other.leading.match(nsn):
+                    return "+44" + nsn if other.type_known(nsn) else False
+            elif other.type_known(nsn):
+                return "+44" + nsn
+        return False
 
     def _finish(self, national: str) -> str | Literal[False]:
         usual = self._usual(national)
