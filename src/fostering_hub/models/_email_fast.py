@@ -50,17 +50,19 @@ class _State:
     def __init__(self, package: ModuleType, validate_module: ModuleType) -> None:
         self.package = package
         self.validate_module = validate_module
-        self.special_key: tuple[object, ...] | None = None
+        self.special_key: list[object] | tuple[object, ...] | None = None
         self.special_suffixes: tuple[str, ...] = ()
 
     def suffixes(self) -> tuple[str, ...] | None:
         """``"." + name`` for each special-use name, or None if the list holds a non-str."""
-        names = tuple(self.package.SPECIAL_USE_DOMAIN_NAMES)
-        if names != self.special_key:
-            if not all(type(name) is str for name in names):
+        names = self.package.SPECIAL_USE_DOMAIN_NAMES
+        # (a list, as shipped, is compared with a copy of itself: it may change in place)
+        key = names if names.__class__ is list else tuple(names)
+        if key != self.special_key:
+            if not all(type(name) is str for name in key):
                 return None
-            self.special_suffixes = tuple("." + str(name) for name in names)
-            self.special_key = names
+            self.special_suffixes = tuple("." + str(name) for name in key)
+            self.special_key = list(key) if key is names else key
         return self.special_suffixes
 
 
@@ -125,6 +127,6 @@ def fast_email(value: str) -> str | Literal[False] | None:
     if "xn--" in domain:
         return None  # IDNA round trip: left to email-validator
     lowered = local.lower()
-    if lowered in state.validate_module.CASE_INSENSITIVE_MAILBOX_NAMES:
+    if lowered != local and lowered in state.validate_module.CASE_INSENSITIVE_MAILBOX_NAMES:
         local = lowered
     return local + "@" + domain
