@@ -900,6 +900,18 @@ def test_hostile_documents_same_report(document: bytes | str) -> None:
     same_reports(document)
 
 
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_number_under_a_repeated_key_same_report(token: str) -> None:
+    """A key given twice keeps its last value in both parsers, so a valid payload can hide
+    a NaN that only the reference parser refuses: the fast path must look for it even
+    when the payload validates."""
+    text = (SUITE / "valid" / "example.json").read_text()
+    assert text.lstrip().startswith("{")
+    document = text.replace("{", '{"source": ' + token + ",", 1)
+    same_reports(document)
+    assert not validate_handover(document, config=CONFIG, now=NOW).valid
+
+
 def test_mapping_and_model_inputs_take_the_reference_path() -> None:
     data = json.loads((SUITE / "valid" / "example.json").read_bytes())
     report = validate_handover(data, config=CONFIG, now=NOW)
