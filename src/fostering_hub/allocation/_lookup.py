@@ -30,6 +30,7 @@ from pathlib import Path
 import attrs
 
 from ..models import normalise_postcode
+from ..models._postcode import NORMALISED_POSTCODE_PATTERN
 
 _LA_COLUMN = re.compile(r"^(oslaua|laua|lad[0-9]{2}cd|ladcd|lad|la_code|gss_code)$", re.IGNORECASE)
 #: Postcode columns in order of preference: ONSPD's pcds is the variable-length form with
@@ -39,6 +40,7 @@ _AREA = re.compile(r"^[A-Z]{1,2}$")
 _DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 _SECTOR = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9]$")
 _UNIT = re.compile(rb"[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}")
+_NORMALISED = re.compile(NORMALISED_POSTCODE_PATTERN)
 
 
 class MatchLevel(StrEnum):
@@ -179,7 +181,8 @@ class PostcodeLookup:
 
         Raises ``ValueError`` if ``postcode`` is not a UK postcode.
         """
-        normal = normalise_postcode(postcode)
+        # (most postcodes come from models, normalised already: normalising keeps them)
+        normal = postcode if _NORMALISED.fullmatch(postcode) else normalise_postcode(postcode)
         key = _key(normal.encode())
         index = bisect_left(self._keys, key)
         if index < len(self._keys) and self._keys[index] == key:

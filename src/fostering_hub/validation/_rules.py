@@ -260,11 +260,11 @@ _OPTIONS: list[tuple[Any, PostcodeOptions]] = []
 
 def _postcode_options(raw: Any) -> PostcodeOptions:
     """``PostcodeOptions.model_validate(raw)``, again only when ``raw`` has changed."""
-    from ..allocation import PostcodeOptions
-
     last = _OPTIONS[0] if _OPTIONS else None  # one read: another thread may replace it
     if last is not None and last[0] == raw:
         return last[1]
+    from ..allocation import PostcodeOptions
+
     options = PostcodeOptions.model_validate(raw)  # raises as before for bad options
     _OPTIONS[:] = [(copy.deepcopy(raw), options)]
     return options
