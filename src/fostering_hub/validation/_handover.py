@@ -170,12 +170,14 @@ def _verdict_outcome(rule: Rule, verdict: object) -> RuleOutcome:
 _PASSED_BY_CODE: dict[str, RuleOutcome] = {}
 
 
-def _outcomes(handover: Handover, context: RuleContext) -> tuple[RuleOutcome, ...]:
+def _outcomes(
+    handover: Handover, context: RuleContext, *, validated: bool = False
+) -> tuple[RuleOutcome, ...]:
     """Every rule's outcome, in catalogue order: the built-in rules in one pass where it
-    answers (see ``_one_pass``), then any others one by one."""
+    answers (see ``_one_pass``; ``validated`` as there), then any others one by one."""
     built_in = _one_pass.built_in_rules()
     if built_in is not None:
-        found = _one_pass.outcomes(handover, context, built_in, _outcome, _run)
+        found = _one_pass.outcomes(handover, context, built_in, _outcome, _run, validated=validated)
         if found is not None:
             count = len(built_in.rules)
             if len(RULES) > count:
@@ -235,15 +237,16 @@ def validate_handover(
     input.
     """
     if isinstance(document, Handover):
-        handover = document
+        handover, validated = document, False  # (it may have been changed without checks)
     else:
         checked = _types(document, limits)
         if not isinstance(checked, Handover):
             issues, why = checked
             return HandoverReport(issues, _not_run(why), strict)
-        handover = checked
+        # (a model of a later schema version might not keep the journey in order)
+        handover, validated = checked, checked.__class__ is Handover
     context = _context(config, now, base_dir)
-    return HandoverReport((), _outcomes(handover, context), strict)
+    return HandoverReport((), _outcomes(handover, context, validated=validated), strict)
 
 
 _CONTEXTS: list[RuleContext] = []

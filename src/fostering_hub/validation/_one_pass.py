@@ -97,18 +97,27 @@ Run = Callable[[Rule, "Handover", RuleContext], "RuleOutcome"]
 
 
 def outcomes(
-    handover: Handover, context: RuleContext, built: BuiltIn, shared: Shared, run: Run
+    handover: Handover,
+    context: RuleContext,
+    built: BuiltIn,
+    shared: Shared,
+    run: Run,
+    *,
+    validated: bool = False,
 ) -> list[RuleOutcome] | None:
     """The outcomes of the built-in rules (:func:`built_in_rules`) for ``handover``, or
     None.
 
     ``shared`` gives the outcomes of fixed reasons (as the one-by-one path does) and
     ``run`` runs one rule the one-by-one way (FH-H009 on a postcode allocation).
+    ``validated`` says that ``handover`` was validated by its model and not changed
+    since, so its journey is in time order (the model refuses an event dated before the
+    one before it): then no event is later than ``now`` unless the last one is.
     """
     if not built.passed:
         built.passed = [shared(rule, _PASSED, None) for rule in built.rules]
     try:
-        return _outcomes(handover, context, built, shared, run)
+        return _outcomes(handover, context, built, shared, run, validated)
     except Exception:  # the one-by-one path reports what broke, rule by rule
         return None
 
@@ -120,7 +129,12 @@ def _failed(rule: Rule, paths: tuple[str, ...]) -> RuleOutcome:
 
 
 def _outcomes(
-    handover: Handover, context: RuleContext, built: BuiltIn, shared: Shared, run: Run
+    handover: Handover,
+    context: RuleContext,
+    built: BuiltIn,
+    shared: Shared,
+    run: Run,
+    validated: bool = False,
 ) -> list[RuleOutcome]:
     failed = _failed
     rules = built.rules
@@ -206,12 +220,24 @@ def _outcomes(
     # One walk of the journey: FH-H005 (journey), H008's enquiry date
     journey = handover.journey
     enquired: dt.datetime | None = None
-    if now is None:
+    last_at = journey[-1].at
+    if now is None or (
+        validated
+        and not (
+            (last_at.toordinal() > cut or last_at.tzinfo.__class__ not in zones)
+            and later(last_at, now)
+        )
+    ):
         for event in journey:
             if event.stage is _ENQUIRED:
                 enquired = event.at
                 break
-        append(outcome(4, _COULD_NOT_RUN, "no clock was given (pass now=, or --as-of)"))
+        if now is None:
+            append(outcome(4, _COULD_NOT_RUN, "no clock was given (pass now=, or --as-of)"))
+        else:  # no event is in the future (see ``outcomes``)
+            paths = ["/handed_over_at"] if later(at, now) else []
+            paths += future
+            append(failed(h005, tuple(paths)) if paths else passed[4])
     else:
         paths = ["/handed_over_at"] if later(at, now) else []
         for index, event in enumerate(journey):
