@@ -24,7 +24,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from fostering_hub.models import _email_fast, _phone_fast
-from fostering_hub.models._email import _EMAIL_RE, MAX_EMAIL_LENGTH, library_email, normalise_email
+from fostering_hub.models._email import (
+    _EMAIL_RE,
+    KEPT_EMAIL_PATTERN,
+    MAX_EMAIL_LENGTH,
+    library_email,
+    normalise_email,
+)
 from fostering_hub.models._phone import _INPUT_RE, library_uk_phone, normalise_uk_phone
 
 PHONE_ERROR = "not a UK phone number"
@@ -510,6 +516,57 @@ def test_email_follows_library_settings(change: str) -> None:
         pytest.skip(f"email-validator {email_validator.__version__} has no {change}")
     for value in [*SAMPLE_EMAILS, "jo@sub.example", "jo@example", "jo@host.example.com"]:
         check_email(value, fast_expected=change.startswith(("remove", "add")))
+
+
+# -- addresses the handover validator's JSON fast path keeps as written ------------------
+
+kept_addresses = st.from_regex(KEPT_EMAIL_PATTERN, fullmatch=True).filter(
+    lambda value: len(value) <= MAX_EMAIL_LENGTH
+)
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(kept_addresses)
+@example("alex.example0@mail.example.co.uk")
+@example("a" * 63 + "@" + ".".join(["b" * 61, "c" * 61, "d" * 59]) + ".london")  # 254
+def test_kept_addresses_are_valid_and_unchanged(value: str) -> None:
+    """What the JSON fast path accepts as written, email-validator (with the shipped
+    settings) accepts and returns unchanged."""
+    assert _email_fast.kept_as_written()
+    assert _EMAIL_RE.fullmatch(value)
+    assert library_email(value) == value
+    assert normalise_email(value) == value
+
+
+@pytest.mark.usefixtures("library_defaults")
+@pytest.mark.parametrize(
+    "change",
+    [
+        "STRICT",
+        "TEST_ENVIRONMENT",
+        "GLOBALLY_DELIVERABLE",
+        "add com",
+        "add example.com",
+        "add a non-str",
+        "remove test",
+    ],
+)
+def test_kept_as_written_follows_library_settings(change: str) -> None:
+    assert _email_fast.kept_as_written()
+    names = email_validator.SPECIAL_USE_DOMAIN_NAMES
+    if change == "add com":
+        names.append("com")
+    elif change == "add example.com":
+        names.append("example.com")
+    elif change == "add a non-str":
+        names.append(None)
+    elif change == "remove test":
+        names.remove("test")  # takes nothing away from the kept addresses
+    elif hasattr(email_validator, change):
+        setattr(email_validator, change, not getattr(email_validator, change))
+    else:
+        pytest.skip(f"email-validator {email_validator.__version__} has no {change}")
+    assert _email_fast.kept_as_written() is (change == "remove test")
 
 
 # -- the fast paths are in use, and load lazily ----------------------------------------

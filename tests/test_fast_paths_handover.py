@@ -58,7 +58,7 @@ from fostering_hub.models import (
 )
 from fostering_hub.models import _datetime as datetimes
 from fostering_hub.models._codes import DFE_NUMBER_PATTERN, GSS_CODE_PATTERN, IDENTIFIER_PATTERN
-from fostering_hub.models._email import EMAIL_PATTERN
+from fostering_hub.models._email import EMAIL_PATTERN, KEPT_EMAIL_PATTERN
 from fostering_hub.models._journey import event_errors
 from fostering_hub.models._phone import PHONE_INPUT_PATTERN
 from fostering_hub.models._postcode import (
@@ -333,6 +333,7 @@ PATTERNS = {
     "aware timestamp": _fast.AWARE_TIMESTAMP_PATTERN,
     "naive timestamp": _fast.NAIVE_TIMESTAMP_PATTERN,
     "normalised postcode": NORMALISED_POSTCODE_PATTERN,
+    "kept email": KEPT_EMAIL_PATTERN,
 }
 _RUST = {name: SchemaValidator(core_schema.str_schema(pattern=p)) for name, p in PATTERNS.items()}
 
@@ -356,6 +357,7 @@ _SHAPED = st.sampled_from(
         "0191 498 0123",
         "+44 (0)7400 123456",
         "jo.bloggs@example.com",
+        "jo_b+1@mail.example.co.uk",
         "a$b@example.com",
         "x!#$%&'*+/=?^_`{|}~-@a-b.example",
         "2024-04-01T09:30:00+01:00",
@@ -910,6 +912,38 @@ def test_non_finite_number_under_a_repeated_key_same_report(token: str) -> None:
     document = text.replace("{", '{"source": ' + token + ",", 1)
     same_reports(document)
     assert not validate_handover(document, config=CONFIG, now=NOW).valid
+
+
+@pytest.mark.parametrize(
+    "change", ["special-use com", "special-use example.com", "STRICT", "TEST_ENVIRONMENT"]
+)
+def test_email_settings_changed_same_report(change: str) -> None:
+    """The fast path keeps common addresses as written only while email-validator would;
+    after its settings change, it asks the model's check again."""
+    import email_validator
+
+    names = email_validator.SPECIAL_USE_DOMAIN_NAMES
+    saved = list(names)
+    flag = change if hasattr(email_validator, change) else None
+    before = getattr(email_validator, flag) if flag else None
+    assert "email" in _handover._fast_path().replaced  # type: ignore[union-attr]
+    text = (SUITE / "valid" / "example.json").read_text()
+    try:
+        if change.startswith("special-use"):
+            names.append(change.split()[1])
+        elif flag:
+            setattr(email_validator, flag, not before)
+        else:
+            pytest.skip(f"email-validator {email_validator.__version__} has no {change}")
+        same_reports(text)
+        if change.startswith("special-use"):  # example.json's addresses are at example.com
+            assert not validate_handover(text, config=CONFIG, now=NOW).valid
+    finally:
+        names[:] = saved
+        if flag:
+            setattr(email_validator, flag, before)
+    same_reports(text)
+    assert validate_handover(text, config=CONFIG, now=NOW).valid
 
 
 def test_mapping_and_model_inputs_take_the_reference_path() -> None:

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from ._email_fast import fast_email
+from ._email_fast import KEPT_TLDS, fast_email
 from ._errors import fail
 from ._json_fast import shape_then
 
@@ -25,6 +25,17 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL_PATTERN = rf"^{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+{_LABEL}$"
 _EMAIL_RE = re.compile(EMAIL_PATTERN)
 MAX_EMAIL_LENGTH = 254
+_KEPT_UNIT = r"[a-z0-9_+-]"
+_KEPT_LABEL = r"[a-z0-9](?:[a-z0-9]|-[a-z0-9]){0,30}"
+#: Common addresses that ``normalise_email`` returns as they are while
+#: ``_email_fast.kept_as_written()``: a lower-case local part of at most 63 characters
+#: (letters, digits, ``_+-``, single dots inside), up to five lower-case labels of at most
+#: 61 characters without ``--``, the last from ``KEPT_TLDS``. Used with a 254-character
+#: limit by the handover validator's JSON fast path.
+KEPT_EMAIL_PATTERN = (
+    rf"^{_KEPT_UNIT}(?:{_KEPT_UNIT}|\.{_KEPT_UNIT}){{0,31}}"
+    rf"@(?:{_KEPT_LABEL}\.){{1,4}}(?:{'|'.join(KEPT_TLDS)})$"
+)
 
 
 def normalise_email(value: str) -> str:

@@ -36,12 +36,17 @@ import string
 from types import ModuleType
 from typing import Final, Literal
 
-__all__ = ["fast_email"]
+__all__ = ["KEPT_TLDS", "fast_email", "kept_as_written"]
 
 _LETTERS: Final = frozenset(string.ascii_lowercase)
 _LDH: Final = string.ascii_letters + string.digits + "-."
 #: RFC 5321 local-part limit: checked always before email-validator 2.3, only if strict after.
 _LOCAL_MAX: Final = 64
+
+
+KEPT_TLDS: Final = ("com", "org", "net", "uk", "info", "scot", "wales", "cymru", "london")
+"""Top-level domains of the addresses ``KEPT_EMAIL_PATTERN`` describes (none is a special-use
+name as email-validator ships them)."""
 
 
 class _State:
@@ -52,6 +57,8 @@ class _State:
         self.validate_module = validate_module
         self.special_key: list[object] | tuple[object, ...] | None = None
         self.special_suffixes: tuple[str, ...] = ()
+        self.kept_key: list[object] | tuple[object, ...] | None = None
+        self.kept_ok = False
 
     def suffixes(self) -> tuple[str, ...] | None:
         """``"." + name`` for each special-use name, or None if the list holds a non-str."""
@@ -89,6 +96,41 @@ def _load() -> _State | None:
     except (ImportError, AttributeError, LookupError, ValueError, TypeError):
         _disabled = True
     return _state
+
+
+def kept_as_written() -> bool:
+    """True if email-validator, as it is set now, accepts every address matching
+    ``KEPT_EMAIL_PATTERN`` and returns it unchanged.
+
+    Such an address has a lower-case dot-atom local part of at most 63 characters (so no
+    role name is lower-cased, and the 64-character limit of ``STRICT`` is met), lower-case
+    letter-digit-hyphen labels without ``--`` (which IDNA leaves alone: checked at load),
+    a top-level domain from :data:`KEPT_TLDS` and at most 254 characters: of the checks
+    listed at the top of this module, only a special-use name could refuse it. So this is
+    True while the fast path is on, the module-level settings are the shipped ones, and no
+    special-use name has a dot or is one of :data:`KEPT_TLDS` (the names are compared with
+    a copy on each call: they may change in place).
+    """
+    state = _state
+    if state is None:
+        if _disabled:
+            return False
+        state = _load()
+        if state is None:
+            return False
+    package = state.package
+    if getattr(package, "STRICT", False) or package.TEST_ENVIRONMENT:
+        return False
+    if not package.GLOBALLY_DELIVERABLE:
+        return False
+    names = package.SPECIAL_USE_DOMAIN_NAMES
+    key = names if names.__class__ is list else tuple(names)
+    if key != state.kept_key:
+        state.kept_ok = all(
+            type(name) is str and "." not in name and name not in KEPT_TLDS for name in key
+        )
+        state.kept_key = list(key) if key is names else key
+    return state.kept_ok
 
 
 def fast_email(value: str) -> str | Literal[False] | None:

@@ -24,7 +24,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
-__all__ = ["JsonFast", "shape_then"]
+__all__ = ["JsonFast", "kept_or", "shape_then"]
 
 _ANY_LENGTH = sys.maxsize
 
@@ -62,6 +62,38 @@ class JsonFast:
         return schema
 
 
+def kept_or(kept: str, checked: CoreSchema, *, max_length: int | None = None) -> CoreSchema:
+    """A string matching the pattern ``kept`` (and at most ``max_length`` long) as it is,
+    any other through ``checked``.
+
+    ``checked`` must accept every string matching ``kept`` unchanged and raise one custom
+    error (the same type, message and context) for every string it refuses: that error
+    is then the only one, as from ``checked`` alone.
+    """
+    error = _only_custom_error(checked)
+    return core_schema.union_schema(
+        # Left to right: the first choice that succeeds gives the value.
+        [
+            core_schema.str_schema(
+                pattern=kept, max_length=_ANY_LENGTH if max_length is None else max_length
+            ),
+            checked,
+        ],
+        mode="left_to_right",
+        custom_error_type=error["custom_error_type"],
+        custom_error_message=error["custom_error_message"],
+        custom_error_context=error.get("custom_error_context"),
+    )
+
+
+def _only_custom_error(checked: Any) -> Any:
+    """The custom error of a chain that starts with one (the shape check)."""
+    first = checked["steps"][0] if checked.get("type") == "chain" else checked
+    if first.get("type") != "custom-error":
+        raise ValueError("kept_or needs a check that starts with a custom error")
+    return first
+
+
 def shape_then(
     check: Callable[[str], str],
     pattern: str,
@@ -96,18 +128,11 @@ def shape_then(
         )
         if then is None:
             return core_schema.chain_schema([original["schema"], shape])
-        checked: CoreSchema = core_schema.chain_schema(
-            [shape, core_schema.no_info_plain_validator_function(then)]
+        call = core_schema.no_info_plain_validator_function(then)
+        if kept is None:
+            return core_schema.chain_schema([original["schema"], shape, call])
+        return core_schema.chain_schema(
+            [original["schema"], kept_or(kept, core_schema.chain_schema([shape, call]))]
         )
-        if kept is not None:
-            # Left to right: the first choice that succeeds gives the value. Either fails
-            # only where ``shape`` does, so the one error is ``shape``'s.
-            checked = core_schema.union_schema(
-                [core_schema.str_schema(pattern=kept, max_length=_ANY_LENGTH), checked],
-                mode="left_to_right",
-                custom_error_type=error_type,
-                custom_error_message=message,
-            )
-        return core_schema.chain_schema([original["schema"], checked])
 
     return JsonFast(build)

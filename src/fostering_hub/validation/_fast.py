@@ -14,7 +14,10 @@ the text in one step (pydantic-core's JSON mode) with a copy of the model's core
   timestamp shape is parsed and goes through the model's zone handling;
 * a date's string and shape checks are a pattern in pydantic-core;
 * ``schema_version`` is checked against the supported versions in pydantic-core, with the
-  model's error type, message and context.
+  model's error type, message and context;
+* an email address of ``KEPT_EMAIL_PATTERN`` (most addresses) is accepted as written,
+  without the model's check in Python, while email-validator's settings are such that it
+  returns such an address unchanged (``_email_fast.kept_as_written``, asked on each call).
 
 Where the result would not say exactly what the reference says, there is no answer
 (``None``) and the caller takes the reference path:
@@ -48,8 +51,11 @@ from pydantic_core import (
     core_schema,
 )
 
-from ..models import _datetime
+from ..models import _datetime, _email_fast
+from ..models._email import KEPT_EMAIL_PATTERN, MAX_EMAIL_LENGTH
+from ..models._email import _validate_shaped as _email_check
 from ..models._handover import SUPPORTED_SCHEMA_VERSIONS, Handover
+from ..models._json_fast import kept_or
 from ._codes import code_for
 from ._issues import ValidationIssue, json_pointer
 from ._limits import ValidationLimits, needs_walk
@@ -231,24 +237,40 @@ def _schema_version(schema: dict[str, Any]) -> CoreSchema | None:
     )
 
 
+def _email(schema: dict[str, Any]) -> CoreSchema | None:
+    """The JSON form of ``EmailAddress`` (the string check, the shape, then the model's
+    check in Python) with the addresses of ``KEPT_EMAIL_PATTERN`` accepted as they are.
+
+    Only while ``_email_fast.kept_as_written()``: :class:`JsonFastPath` checks that on
+    every call and otherwise validates without this form.
+    """
+    steps = schema.get("steps") if schema.get("type") == "chain" else None
+    if not steps or len(steps) != 3 or _function(steps[2], "function-plain") is not _email_check:
+        return None
+    checked = core_schema.chain_schema([dict(steps[1]), dict(steps[2])])
+    kept = kept_or(KEPT_EMAIL_PATTERN, checked, max_length=MAX_EMAIL_LENGTH)
+    return core_schema.chain_schema([dict(steps[0]), kept])
+
+
 _FAST_FORMS = (("timestamp", _timestamp), ("date", _date), ("schema_version", _schema_version))
+_EMAIL_FORM = (("email", _email),)
 
 
-def _transform(node: Any, found: list[str]) -> Any:
-    """A copy of a core schema for JSON input, with the fast forms swapped in."""
+def _transform(node: Any, found: list[str], forms: Any = _FAST_FORMS) -> Any:
+    """A copy of a core schema for JSON input, with the fast ``forms`` swapped in."""
     if isinstance(node, list):
-        return [_transform(item, found) for item in node]
+        return [_transform(item, found, forms) for item in node]
     if not isinstance(node, dict):
         return node
     if node.get("type") == "json-or-python" and isinstance(node.get("json_schema"), dict):
-        return _transform(node["json_schema"], found)  # the branch JSON input takes
-    for name, fast in _FAST_FORMS:
+        return _transform(node["json_schema"], found, forms)  # the branch JSON input takes
+    for name, fast in forms:
         replaced = fast(node)
         if replaced is not None:
             found.append(name)
             return replaced
     return {
-        key: value if key in ("metadata", "serialization") else _transform(value, found)
+        key: value if key in ("metadata", "serialization") else _transform(value, found, forms)
         for key, value in node.items()
     }
 
@@ -264,8 +286,19 @@ class JsonFastPath(Generic[M]):
         self.model = model
         self.replaced: list[str] = []
         original = model.__pydantic_core_schema__
-        config = _model_config(original)
-        self._validator = _validator(_transform(original, self.replaced), config)
+        self._config = _model_config(original)
+        self._validator = _validator(
+            _transform(original, self.replaced, _FAST_FORMS + _EMAIL_FORM), self._config
+        )
+        # Without the email form: for when email-validator's settings have changed.
+        self._plain: SchemaValidator | None = None
+
+    def _plain_validator(self) -> SchemaValidator:
+        plain = self._plain
+        if plain is None:
+            schema = _transform(self.model.__pydantic_core_schema__, [])
+            plain = self._plain = _validator(schema, self._config)
+        return plain
 
     def validate(
         self, content: bytes | str, size: int, limits: ValidationLimits
@@ -275,8 +308,11 @@ class JsonFastPath(Generic[M]):
             return None
         if _may_hold_nan(content):
             return None
+        validator = self._validator
+        if not _email_fast.kept_as_written() and "email" in self.replaced:
+            validator = self._plain_validator()
         try:
-            value = self._validator.validate_json(content)
+            value = validator.validate_json(content)
         except ValidationError as error:
             issues = _reference_issues(error)
             if issues is None or not within_limits(content, limits):
