@@ -183,10 +183,12 @@ class PostcodeLookup:
         """
         # (most postcodes come from models, normalised already: normalising keeps them)
         normal = postcode if _NORMALISED.fullmatch(postcode) else normalise_postcode(postcode)
-        key = _key(normal.encode())
-        index = bisect_left(self._keys, key)
-        if index < len(self._keys) and self._keys[index] == key:
-            return self._units[self._values[index]]
+        keys = self._keys
+        if keys:  # (a lookup of prefixes only has none)
+            key = _key(normal.encode())
+            index = bisect_left(keys, key)
+            if index < len(keys) and keys[index] == key:
+                return self._units[self._values[index]]
         for prefix in _prefixes(normal):
             match = self._prefixes.get(prefix)
             if match is not None:
