@@ -291,6 +291,7 @@ class JsonFastPath(Generic[M]):
             _transform(original, self.replaced, _FAST_FORMS + _EMAIL_FORM), self._config
         )
         # Without the email form: for when email-validator's settings have changed.
+        self._kept_emails = "email" in self.replaced
         self._plain: SchemaValidator | None = None
 
     def _plain_validator(self) -> SchemaValidator:
@@ -309,7 +310,7 @@ class JsonFastPath(Generic[M]):
         if _may_hold_nan(content):
             return None
         validator = self._validator
-        if not _email_fast.kept_as_written() and "email" in self.replaced:
+        if self._kept_emails and not _email_fast.kept_as_written():
             validator = self._plain_validator()
         try:
             value = validator.validate_json(content)
