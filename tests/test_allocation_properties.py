@@ -15,7 +15,9 @@ from fostering_hub.allocation import (
     BalancedPolicy,
     ChainPolicy,
     CouncilTaxPolicy,
+    MatchLevel,
     NonMemberPreference,
+    PostcodeLookup,
     PostcodePolicy,
     PreferencePolicy,
     Straddle,
@@ -23,7 +25,8 @@ from fostering_hub.allocation import (
     load_lookup,
 )
 from fostering_hub.config import load_config
-from fostering_hub.models import NORTH_EAST, Enquiry
+from fostering_hub.models import NORTH_EAST, Enquiry, normalise_postcode
+from fostering_hub.models._postcode import NORMALISED_POSTCODE_PATTERN
 from fostering_hub.testing import enquiries, gss_codes, postcodes
 
 CLUSTER = load_config().cluster
@@ -126,3 +129,51 @@ def test_reasons_never_quote_the_postcode(enquiry: Enquiry) -> None:
 
 def test_reference_codes_cover_the_members() -> None:
     assert all(NORTH_EAST.get(code) for code in MEMBER_CODES)
+
+
+def reference_find(lookup: PostcodeLookup, postcode: str) -> Any:
+    """What ``find`` answers, from the unit and prefix answers the lookup lists."""
+    normal = normalise_postcode(postcode)
+    district, inward = normal.split(" ")
+    area = district[:2] if district[1].isalpha() else district[:1]
+    for prefix in (f"{district} {inward[0]}", district, area):
+        match = lookup.for_prefix(prefix)
+        if match is not None:
+            return match
+    return None
+
+
+unit_postcodes = st.from_regex(NORMALISED_POSTCODE_PATTERN, fullmatch=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(unit_postcodes, gss_codes()), min_size=1, max_size=12),
+    st.lists(unit_postcodes, min_size=1, max_size=8),
+    st.data(),
+)
+def test_find_answers_the_longest_listed_prefix(
+    units: list[tuple[str, str]], asked: list[str], data: st.DataObject
+) -> None:
+    """``find`` on postcodes near the listed ones (their sectors, districts and areas, with
+    other units): the listed unit if it is one, else the longest listed prefix."""
+    rows = [
+        (data.draw(st.sampled_from([p, p[:-2], p[:-4], p[:-4].rstrip("0123456789")])), c)
+        for p, c in units
+    ]
+    rows = [(p, c) for p, c in rows if p]
+    try:
+        lookup = PostcodeLookup.from_rows(rows)
+    except ValueError:
+        return  # (a prefix the builder refuses, e.g. an area of a letter and digits)
+    # (a unit postcode; "GIR 0AA", the one special postcode, is kept as a prefix and so
+    # answers by its sector, district and area, like any postcode not listed)
+    listed = {p for p, _c in rows if len(p) > 5 and not p.startswith("GIR")}
+    for postcode in [*asked, *(p for p, _c in units)]:
+        for written in (postcode, postcode.lower().replace(" ", "")):
+            match = lookup.find(written)
+            if postcode in listed:
+                assert match is not None
+                assert match.level is MatchLevel.UNIT
+            else:
+                assert match == reference_find(lookup, written)

@@ -95,13 +95,6 @@ def _key(postcode: bytes) -> int:
     return int.from_bytes(postcode.ljust(8), "big")
 
 
-def _prefixes(postcode: str) -> tuple[str, str, str]:
-    """Sector, district and area of a normalised unit postcode."""
-    district, inward = postcode.split(" ")
-    area = district[:2] if district[1].isalpha() else district[:1]
-    return f"{district} {inward[0]}", district, area
-
-
 class PostcodeLookup:
     """A read-only postcode -> LA lookup. Build it with :meth:`from_csv` or :meth:`from_rows`."""
 
@@ -189,11 +182,16 @@ class PostcodeLookup:
             index = bisect_left(keys, key)
             if index < len(keys) and keys[index] == key:
                 return self._units[self._values[index]]
-        for prefix in _prefixes(normal):
-            match = self._prefixes.get(prefix)
-            if match is not None:
-                return match
-        return None
+        # Its sector, district and area in turn: the inward code of a normalised postcode
+        # is its last three characters, the area the district's one or two letters.
+        prefixes = self._prefixes
+        match = prefixes.get(normal[:-2])
+        if match is None:
+            district = normal[:-4]
+            match = prefixes.get(district)
+            if match is None:
+                match = prefixes.get(district[:2] if district[1].isalpha() else district[:1])
+        return match
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, str]], name: str = "<rows>") -> PostcodeLookup:

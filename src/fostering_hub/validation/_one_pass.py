@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 from ..models import ConsentPurpose, Stage, london_date
 from ..models._datetime import FIXED_OFFSET_CLASSES, later, same_instant
 from . import _rules
-from ._catalogue import RULES, Rule, RuleContext, Status
+from ._catalogue import RULES, Passed, Rule, RuleContext, Status
 
 if TYPE_CHECKING:
     from ..models import Handover
@@ -289,12 +289,15 @@ def _outcomes(
         else:
             append(passed[7])
 
-    # FH-H009: rarely more than "not applicable"; otherwise the rule itself
+    # FH-H009: rarely more than "not applicable"; otherwise the rule itself (it loads the
+    # lookup), its outcome made the one-by-one way unless it passed
     if handover.allocation.policy != "postcode":
         why = "the allocation was not made by the postcode policy"
         append(outcome(8, _NOT_APPLICABLE, why))
+    elif h009.check(handover, context).__class__ is Passed:
+        append(passed[8])
     else:
-        append(run(h009, handover, context))  # the rule itself (it loads the lookup)
+        append(run(h009, handover, context))
 
     # FH-H010
     known: set[object] = set()
