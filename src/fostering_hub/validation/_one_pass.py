@@ -300,13 +300,15 @@ def _outcomes(
         append(run(h009, handover, context))
 
     # FH-H010
-    known: set[object] = set()
+    household = handover.household
     members: list[str] = []
-    for index, member in enumerate(handover.household):
-        person = (member.relationship, member.first_name, member.date_of_birth)
-        if person in known:
-            members.append(f"/household/{index}")
-        known.add(person)
+    if len(household) > 1:
+        known: set[object] = set()
+        for index, member in enumerate(household):
+            person = (member.relationship, member.first_name, member.date_of_birth)
+            if person in known:
+                members.append(f"/household/{index}")
+            known.add(person)
     append(failed(h010, tuple(members)) if members else passed[9])
 
     # FH-H011
@@ -323,7 +325,10 @@ def _outcomes(
     if not required:
         append(outcome(11, _NOT_APPLICABLE, "the profile requires no extra fields"))
     else:
-        absent = [f"/{name}" for name in required if getattr(handover, name, None) in (None, [])]
+        absent: list[str] = []
+        for name in required:
+            if getattr(handover, name, None) in (None, []):
+                absent.append(f"/{name}")
         append(failed(h012, tuple(absent)) if absent else passed[11])
     allowed = profile.allowed_interests
     if allowed is None:
@@ -335,7 +340,9 @@ def _outcomes(
     if limit is None:
         append(outcome(13, _NOT_APPLICABLE, "the profile sets no notes length"))
     else:
-        fields = _rules.NOTES_FIELDS
-        long = [f"/{name}" for name in fields if len(getattr(handover, name) or "") > limit]
+        long: list[str] = []
+        for name in _rules.NOTES_FIELDS:
+            if len(getattr(handover, name) or "") > limit:
+                long.append(f"/{name}")
         append(failed(h014, tuple(long)) if long else passed[13])
     return result
