@@ -240,6 +240,38 @@ def test_zone_handling_matches_the_pendulum_code(value: dt.datetime) -> None:
     assert got == expected
 
 
+@examples(400)
+@given(
+    st.one_of(
+        st.datetimes(dt.datetime(1900, 1, 2), dt.datetime(2100, 12, 30)),
+        st.builds(
+            lambda day, minutes: (
+                dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
+            ),
+            st.sampled_from(_TRANSITION_DAYS),
+            st.integers(-24 * 60, 48 * 60),
+        ),
+    ),
+    st.sampled_from(["london", "utc", "pydantic", "other"]),
+)
+def test_london_date_of_values_in_london_offsets(wall: dt.datetime, written: str) -> None:
+    """Values written with the offset London had then (the quick case of ``london_date``),
+    in UTC, in pydantic's zone class and in another offset: London's calendar date."""
+    instant = wall.replace(tzinfo=_LONDON_ZONE)
+    offset = {
+        "london": instant.utcoffset(),
+        "utc": dt.timedelta(0),
+        "pydantic": instant.utcoffset(),
+        "other": dt.timedelta(hours=-5),
+    }[written]
+    assert offset is not None
+    zone: dt.tzinfo = (
+        TzInfo(int(offset.total_seconds())) if written == "pydantic" else dt.timezone(offset)
+    )
+    value = instant.astimezone(zone)
+    assert datetimes.london_date(value) == value.astimezone(_LONDON_ZONE).date()
+
+
 @pytest.mark.parametrize("day", _TRANSITION_DAYS)
 def test_every_minute_of_a_change_day_matches_the_pendulum_code(day: dt.date) -> None:
     value = dt.datetime.combine(day, dt.time(0, 0, 30))

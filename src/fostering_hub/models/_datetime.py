@@ -214,6 +214,12 @@ def same_instant(a: dt.datetime, b: dt.datetime) -> bool:
 def london_date(value: dt.datetime) -> dt.date:
     """The calendar date in Europe/London of an instant (a naive value is London time)."""
     if value.tzinfo.__class__ in FIXED_OFFSET_CLASSES:
+        # A value written with the offset London keeps all that day (as local times are
+        # read, and UTC in winter) is on its own date there: the quick case.
+        if value.__class__ is dt.datetime:
+            zone = _whole_day_zone(value.toordinal())
+            if zone is not None and value.utcoffset() == zone.utcoffset(None):
+                return value.date()
         # to_london keeps the instant of such a value (its offset is never None)
         return value.astimezone(_london()).date()
     return to_london(value).astimezone(_london()).date()
