@@ -167,6 +167,36 @@ def test_validated_handovers_with_clocks_among_the_journey(
         )
 
 
+@pytest.mark.parametrize(
+    "enquired",
+    [
+        "2024-01-01T00:30:00+01:00",  # 31 December in London
+        "2023-12-31T23:30:00-05:00",  # 1 January in London
+        "2024-03-31T00:30:00Z",  # the day BST starts
+        "2024-02-29T12:00:00",
+        "2024-01-01T12:00:00+23:59",  # 31 December
+    ],
+)
+@pytest.mark.parametrize(
+    "born", ["2006-01-01", "2005-12-31", "2006-06-01", "2006-02-28", "2006-03-01", "1990-05-05"]
+)
+def test_adults_near_the_enquiry_date_in_london(enquired: str, born: str) -> None:
+    """FH-H008 on a validated handover skips the London date only for applicants well over
+    18 whichever day it is; near their 18th birthday it is worked out."""
+    data = json.loads(Handover.example().model_dump_json())
+    data["journey"][0]["at"] = enquired
+    data["applicants"][0]["date_of_birth"] = born
+    handover = Handover.model_validate(data)
+    context = RuleContext(config=CONFIG, now=NOW)
+    outcomes = _handover._outcomes(handover, context, validated=True)
+    assert outcomes == _handover._one_by_one(handover, context)
+    (h008,) = [o for o in outcomes if o.code == "FH-H008"]
+    day = datetimes.london_date(handover.journey[0].at)
+    born_on = dt.date.fromisoformat(born)
+    adult = day.year - born_on.year - ((day.month, day.day) < (born_on.month, born_on.day)) >= 18
+    assert (h008.status is Status.PASSED) == adult
+
+
 def test_a_handover_given_as_a_model_is_not_taken_as_validated() -> None:
     """A model may have been changed without validation (``model_copy``): its journey's
     order is not relied on."""

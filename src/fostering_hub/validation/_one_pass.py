@@ -272,15 +272,25 @@ def _outcomes(
     if enquired is None:
         append(outcome(7, _COULD_NOT_RUN, "the journey has no enquired event"))
     else:
-        day = london_date(enquired)
-        on = (day.month, day.day)
+        # The enquiry's London date is within two days of its date as written (offsets are
+        # under a day, London's 0-2 hours), so an applicant born 20 or more years before
+        # that year is an adult on it whichever it is. A validated handover's times always
+        # convert, so the date is worked out only for a younger applicant; otherwise it is
+        # worked out first, as the rule does (in case that raises).
+        adult_age = _rules.ADULT_AGE
+        day = None if validated else london_date(enquired)
         young = []
         missing = []
         for index, applicant in enumerate(applicants):
             born = applicant.date_of_birth
             if born is None:
                 missing.append(index)
-            elif day.year - born.year - (on < (born.month, born.day)) < _rules.ADULT_AGE:
+                continue
+            if day is None:
+                if enquired.year - born.year - 2 >= adult_age:
+                    continue
+                day = london_date(enquired)
+            if day.year - born.year - ((day.month, day.day) < (born.month, born.day)) < adult_age:
                 young.append(f"/applicants/{index}/date_of_birth")
         if young:
             append(failed(h008, tuple(young)))
