@@ -494,26 +494,28 @@ def library_defaults() -> Iterator[None]:
     email_validator.SPECIAL_USE_DOMAIN_NAMES[:] = special
 
 
-@pytest.mark.usefixtures("library_defaults")
-@pytest.mark.parametrize(
-    "change",
-    [
-        "STRICT",
-        "TEST_ENVIRONMENT",
-        "GLOBALLY_DELIVERABLE",
-        "remove test",
-        "add example",
-    ],
-)
-def test_email_follows_library_settings(change: str) -> None:
-    if change == "remove test":
-        email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("test")
-    elif change == "add example":
-        email_validator.SPECIAL_USE_DOMAIN_NAMES.append("example")
+MODULE_SETTINGS = ["STRICT", "TEST_ENVIRONMENT", "GLOBALLY_DELIVERABLE"]
+
+
+def change_library_setting(change: str) -> None:
+    """Toggle a module setting of email-validator, or ``add``/``remove`` a special-use
+    name (``add a non-str`` adds ``None``)."""
+    names = email_validator.SPECIAL_USE_DOMAIN_NAMES
+    verb, _, name = change.partition(" ")
+    if verb == "add":
+        names.append(None if name == "a non-str" else name)
+    elif verb == "remove":
+        names.remove(name)
     elif hasattr(email_validator, change):
         setattr(email_validator, change, not getattr(email_validator, change))
     else:
         pytest.skip(f"email-validator {email_validator.__version__} has no {change}")
+
+
+@pytest.mark.usefixtures("library_defaults")
+@pytest.mark.parametrize("change", [*MODULE_SETTINGS, "remove test", "add example"])
+def test_email_follows_library_settings(change: str) -> None:
+    change_library_setting(change)
     for value in [*SAMPLE_EMAILS, "jo@sub.example", "jo@example", "jo@host.example.com"]:
         check_email(value, fast_expected=change.startswith(("remove", "add")))
 
@@ -540,32 +542,12 @@ def test_kept_addresses_are_valid_and_unchanged(value: str) -> None:
 
 @pytest.mark.usefixtures("library_defaults")
 @pytest.mark.parametrize(
-    "change",
-    [
-        "STRICT",
-        "TEST_ENVIRONMENT",
-        "GLOBALLY_DELIVERABLE",
-        "add com",
-        "add example.com",
-        "add a non-str",
-        "remove test",
-    ],
+    "change", [*MODULE_SETTINGS, "add com", "add example.com", "add a non-str", "remove test"]
 )
 def test_kept_as_written_follows_library_settings(change: str) -> None:
     assert _email_fast.kept_as_written()
-    names = email_validator.SPECIAL_USE_DOMAIN_NAMES
-    if change == "add com":
-        names.append("com")
-    elif change == "add example.com":
-        names.append("example.com")
-    elif change == "add a non-str":
-        names.append(None)
-    elif change == "remove test":
-        names.remove("test")  # takes nothing away from the kept addresses
-    elif hasattr(email_validator, change):
-        setattr(email_validator, change, not getattr(email_validator, change))
-    else:
-        pytest.skip(f"email-validator {email_validator.__version__} has no {change}")
+    change_library_setting(change)
+    # (removing a special-use name takes nothing away from the kept addresses)
     assert _email_fast.kept_as_written() is (change == "remove test")
 
 
