@@ -111,8 +111,10 @@ def outcomes(
     ``shared`` gives the outcomes of fixed reasons (as the one-by-one path does) and
     ``run`` runs one rule the one-by-one way (FH-H009 on a postcode allocation).
     ``validated`` says that ``handover`` was validated by its model and not changed
-    since, so its journey is in time order (the model refuses an event dated before the
-    one before it): then no event is later than ``now`` unless the last one is.
+    since: its journey is then in time order (the model refuses an event dated before the
+    one before it), so no event is later than ``now`` unless the last one is, and its
+    times have fixed offsets in the years 1900-9998, which ``london_date`` always
+    converts.
     """
     if not built.passed:
         built.passed = [shared(rule, _PASSED, None) for rule in built.rules]
@@ -217,37 +219,30 @@ def _outcomes(
         append(outcome(2, _NOT_APPLICABLE, _NO_SHARE))
         append(outcome(3, _NOT_APPLICABLE, _NO_SHARE))
 
-    # One walk of the journey: FH-H005 (journey), H008's enquiry date
+    # The journey: H008's enquiry date, and FH-H005 (journey). A validated journey is in
+    # time order (see ``outcomes``): none of its events is later than ``now`` unless the
+    # last one is, so only then, or for a journey not validated, are all looked at.
     journey = handover.journey
     enquired: dt.datetime | None = None
-    last_at = journey[-1].at
-    if now is None or (
-        validated
-        and not (
-            (last_at.toordinal() > cut or last_at.tzinfo.__class__ not in zones)
-            and later(last_at, now)
-        )
-    ):
-        for event in journey:
-            if event.stage is _ENQUIRED:
-                enquired = event.at
-                break
-        if now is None:
-            append(outcome(4, _COULD_NOT_RUN, "no clock was given (pass now=, or --as-of)"))
-        else:  # no event is in the future (see ``outcomes``)
-            paths = ["/handed_over_at"] if later(at, now) else []
-            paths += future
-            append(failed(h005, tuple(paths)) if paths else passed[4])
+    for event in journey:
+        if event.stage is _ENQUIRED:
+            enquired = event.at
+            break
+    if now is None:
+        append(outcome(4, _COULD_NOT_RUN, "no clock was given (pass now=, or --as-of)"))
     else:
         paths = ["/handed_over_at"] if later(at, now) else []
-        for index, event in enumerate(journey):
-            if enquired is None and event.stage is _ENQUIRED:
-                enquired = event.at
-            stamp = event.at
-            if (stamp.toordinal() > cut or stamp.tzinfo.__class__ not in zones) and later(
-                stamp, now
-            ):
-                paths.append(f"/journey/{index}/at")
+        last_at = journey[-1].at
+        if not validated or (
+            (last_at.toordinal() > cut or last_at.tzinfo.__class__ not in zones)
+            and later(last_at, now)
+        ):
+            for index, event in enumerate(journey):
+                stamp = event.at
+                if (stamp.toordinal() > cut or stamp.tzinfo.__class__ not in zones) and later(
+                    stamp, now
+                ):
+                    paths.append(f"/journey/{index}/at")
         paths += future
         append(failed(h005, tuple(paths)) if paths else passed[4])
 
