@@ -62,15 +62,24 @@ class _State:
 
     def suffixes(self) -> tuple[str, ...] | None:
         """``"." + name`` for each special-use name, or None if the list holds a non-str."""
-        names = self.package.SPECIAL_USE_DOMAIN_NAMES
-        # (a list, as shipped, is compared with a copy of itself: it may change in place)
-        key = names if names.__class__ is list else tuple(names)
+        key = _names_key(self.package.SPECIAL_USE_DOMAIN_NAMES)
         if key != self.special_key:
             if not all(type(name) is str for name in key):
                 return None
             self.special_suffixes = tuple("." + str(name) for name in key)
-            self.special_key = list(key) if key is names else key
+            self.special_key = _kept_copy(key)
         return self.special_suffixes
+
+
+def _names_key(names: object) -> list[object] | tuple[object, ...]:
+    """email-validator's special-use names, to compare with the ones last seen: a list (as
+    shipped) as it is, which is compared with a copy kept of it (:func:`_kept_copy`), as
+    it may change in place; anything else as a tuple."""
+    return names if names.__class__ is list else tuple(names)  # type: ignore[arg-type]
+
+
+def _kept_copy(key: list[object] | tuple[object, ...]) -> list[object] | tuple[object, ...]:
+    return list(key) if key.__class__ is list else key
 
 
 _state: _State | None = None
@@ -123,13 +132,12 @@ def kept_as_written() -> bool:
         return False
     if not package.GLOBALLY_DELIVERABLE:
         return False
-    names = package.SPECIAL_USE_DOMAIN_NAMES
-    key = names if names.__class__ is list else tuple(names)
+    key = _names_key(package.SPECIAL_USE_DOMAIN_NAMES)
     if key != state.kept_key:
         state.kept_ok = all(
             type(name) is str and "." not in name and name not in KEPT_TLDS for name in key
         )
-        state.kept_key = list(key) if key is names else key
+        state.kept_key = _kept_copy(key)
     return state.kept_ok
 
 
