@@ -267,6 +267,46 @@ def test_a_replaced_built_in_rule_runs_one_by_one(monkeypatch: pytest.MonkeyPatc
     assert h007.why == "replaced"
 
 
+def _replace_h007(rules: dict[str, Rule], how: str, replacement: Rule) -> None:
+    if how == "setitem":
+        rules["FH-H007"] = replacement
+    elif how == "update":
+        rules.update({"FH-H007": replacement})
+    elif how == "ior":
+        rules |= {"FH-H007": replacement}
+    elif how == "pop and setdefault":
+        rules.pop("FH-H007")
+        rules.setdefault("FH-H007", replacement)
+    elif how == "del and setitem":
+        del rules["FH-H007"]
+        rules["FH-H007"] = replacement
+    elif how == "popitem":  # (takes the last rule away)
+        rules.popitem()
+    elif how == "clear":
+        rules.clear()
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["setitem", "update", "ior", "pop and setdefault", "del and setitem", "popitem", "clear"],
+)
+def test_built_in_rules_sees_every_change_to_the_catalogue(how: str) -> None:
+    # The answer is kept until RULES changes: each way of changing it must count.
+    saved = dict(RULES)
+    built = _one_pass.built_in_rules()
+    assert built is not None
+    assert _one_pass.built_in_rules() is built  # (kept)
+    stricter = attrs.evolve(RULES["FH-H007"], check=lambda handover, context: Passed())
+    try:
+        _replace_h007(RULES, how, stricter)
+        assert _one_pass.built_in_rules() is None
+    finally:
+        RULES.clear()
+        RULES.update(saved)
+    assert list(RULES) == list(saved)
+    assert _one_pass.built_in_rules() is built
+
+
 def test_a_check_that_cannot_run_is_reported_as_one_by_one() -> None:
     # An empty journey (possible only without validation) breaks FH-H006's check.
     broken = Handover.example().model_copy(update={"journey": ()})

@@ -104,7 +104,51 @@ class Rule:
         }
 
 
-RULES: dict[str, Rule] = {}
+class _Registry(dict[str, Rule]):
+    """A ``dict`` that counts the changes made to it (``changes``), so that what is worked
+    out from its rules can be kept until they change (a check of every rule would cost
+    more than some rules do)."""
+
+    __slots__ = ("changes",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changes = 0
+
+    def __setitem__(self, key: str, value: Rule) -> None:
+        super().__setitem__(key, value)
+        self.changes += 1
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self.changes += 1
+
+    def __ior__(self, other: Any) -> _Registry:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self.changes += 1
+
+    def setdefault(self, key: str, default: Rule) -> Rule:
+        self.changes += 1
+        return super().setdefault(key, default)
+
+    def pop(self, *args: Any) -> Any:
+        self.changes += 1
+        return super().pop(*args)
+
+    def popitem(self) -> tuple[str, Rule]:
+        self.changes += 1
+        return super().popitem()
+
+    def clear(self) -> None:
+        super().clear()
+        self.changes += 1
+
+
+RULES: dict[str, Rule] = _Registry()
 """Every handover rule by code, in declaration order."""
 
 

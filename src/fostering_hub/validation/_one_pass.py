@@ -74,19 +74,28 @@ class BuiltIn:
 
 
 _BUILT_IN: list[BuiltIn] = []
+_ANSWER: list[tuple[int, BuiltIn | None]] = [(-1, None)]
+"""The last answer of :func:`built_in_rules`, with ``RULES.changes`` when it was given."""
 
 
 def built_in_rules() -> BuiltIn | None:
     """The built-in rules, if ``RULES`` holds them now as ``_rules`` declared them (not
     replaced, removed or reordered), else None."""
+    changes = getattr(RULES, "changes", None)
+    answer = _ANSWER[0]  # (one read: another thread may replace it)
+    if changes is not None and answer[0] == changes:
+        return answer[1]
     if not _BUILT_IN:
         declared = tuple(RULES.values())[:_COUNT]
         if tuple(rule.check for rule in declared) != BUILT_IN_CHECKS:
             return None
         _BUILT_IN.append(BuiltIn(declared))
-    built = _BUILT_IN[0]
+    built: BuiltIn | None = _BUILT_IN[0]
+    assert built is not None
     if len(RULES) < _COUNT or not all(map(operator.is_, RULES.values(), built.rules)):
-        return None
+        built = None
+    if changes is not None:
+        _ANSWER[0] = (changes, built)
     return built
 
 
@@ -122,6 +131,11 @@ def outcomes(
         return _outcomes(handover, context, built, shared, run, validated)
     except Exception:  # the one-by-one path reports what broke, rule by rule
         return None
+
+
+def _repeats(values: list[object]) -> bool:
+    """True if ``values`` holds a value twice."""
+    return len(set(values)) < len(values)
 
 
 def _failed(rule: Rule, paths: tuple[str, ...]) -> RuleOutcome:
@@ -169,19 +183,20 @@ def _outcomes(
     else:
         append(passed[0])
 
-    # One walk of the consents: FH-H002, H003, H004, H005 (consents), H011
+    # One walk of the consents: FH-H002, H003, H004, H005 (consents), and the purposes
+    # for H011. A validated handover's times all have fixed offsets (see ``outcomes``).
     sharing = 0
     lapsed: list[int] = []
     late: list[str] = []
     future: list[str] = []
-    # FH-H011's key is (purpose, given_at, means); given times are only compared within
-    # a purpose and means (hashing a new aware datetime asks its zone for the offset).
-    given_by_kind: dict[tuple[object, object], list[dt.datetime]] = {}
-    repeated: list[str] = []
-    for index, consent in enumerate(handover.consents):
+    purposes: list[object] = []
+    consents = handover.consents
+    for index, consent in enumerate(consents):
         given = consent.given_at
         withdrawn = consent.withdrawn_at
-        if consent.purpose is _SHARE:
+        purpose = consent.purpose
+        purposes.append(purpose)
+        if purpose is _SHARE:
             sharing += 1
             expires = consent.expires_at
             if (withdrawn is not None and not later(withdrawn, at)) or (
@@ -191,20 +206,12 @@ def _outcomes(
             if later(given, at):
                 late.append(f"/consents/{index}/given_at")
         if now is not None:
-            if (given.toordinal() > cut or given.tzinfo.__class__ not in zones) and later(
-                given, now
-            ):
+            if (
+                given.toordinal() > cut or (not validated and given.tzinfo.__class__ not in zones)
+            ) and later(given, now):
                 future.append(f"/consents/{index}/given_at")
             if withdrawn is not None and later(withdrawn, now):
                 future.append(f"/consents/{index}/withdrawn_at")
-        kind = (consent.purpose, consent.means)
-        earlier = given_by_kind.get(kind)
-        if earlier is None:
-            given_by_kind[kind] = [given]
-        else:
-            if any(same_instant(other, given) for other in earlier):
-                repeated.append(f"/consents/{index}")
-            earlier.append(given)
 
     # FH-H002, H003, H004
     if sharing:
@@ -231,7 +238,11 @@ def _outcomes(
     if now is None:
         append(outcome(4, _COULD_NOT_RUN, "no clock was given (pass now=, or --as-of)"))
     else:
-        paths = ["/handed_over_at"] if later(at, now) else []
+        paths = (
+            ["/handed_over_at"]
+            if (at.toordinal() > cut or at.tzinfo.__class__ not in zones) and later(at, now)
+            else []
+        )
         last_at = journey[-1].at
         if not validated or (
             (last_at.toordinal() > cut or last_at.tzinfo.__class__ not in zones)
@@ -304,10 +315,14 @@ def _outcomes(
     else:
         append(run(h009, handover, context))
 
-    # FH-H010
+    # FH-H010. Two members are the same person only if their first names are the same:
+    # on a validated handover (where each member has the fields the rule reads, each
+    # hashable), members whose names all differ are not looked at again.
     household = handover.household
     members: list[str] = []
-    if len(household) > 1:
+    if len(household) > 1 and (
+        not validated or _repeats([member.first_name for member in household])
+    ):
         known: set[object] = set()
         for index, member in enumerate(household):
             person = (member.relationship, member.first_name, member.date_of_birth)
@@ -316,7 +331,22 @@ def _outcomes(
             known.add(person)
     append(failed(h010, tuple(members)) if members else passed[9])
 
-    # FH-H011
+    # FH-H011: the key is (purpose, given_at, means); given times are only compared within
+    # a purpose and means (hashing a new aware datetime asks its zone for the offset). On
+    # a validated handover, records whose purposes all differ are not looked at again.
+    repeated: list[str] = []
+    if not validated or _repeats(purposes):
+        given_by_kind: dict[tuple[object, object], list[dt.datetime]] = {}
+        for index, consent in enumerate(consents):
+            given = consent.given_at
+            kind = (consent.purpose, consent.means)
+            earlier = given_by_kind.get(kind)
+            if earlier is None:
+                given_by_kind[kind] = [given]
+            else:
+                if any(same_instant(other, given) for other in earlier):
+                    repeated.append(f"/consents/{index}")
+                earlier.append(given)
     append(failed(h011, tuple(repeated)) if repeated else passed[10])
 
     # FH-H012, H013, H014: the handover profile
