@@ -180,15 +180,21 @@ FIXED_OFFSET_CLASSES = frozenset(_FIXED)
 def later(a: dt.datetime, b: dt.datetime) -> bool:
     """``a > b``, quicker for the fixed-offset values the models hold.
 
-    Such values are aware, and an offset is less than a day either way, so the instants
-    of values whose calendar days are three or more apart are in the order of those
-    days; closer ones (and any other values) are compared as they are.
+    Values with the same ``tzinfo`` object are compared as they are (Python then compares
+    their fields, without asking the zone). Fixed-offset values are aware, and an offset
+    is less than a day either way, so the instants of values whose calendar days are
+    three or more apart are in the order of those days; closer ones (and any other
+    values) are compared as they are.
     """
+    try:
+        zone_a = a.tzinfo
+        zone_b = b.tzinfo
+    except AttributeError:  # (not datetimes: as they are)
+        return a > b
+    if zone_a is zone_b:
+        return a > b
     fixed = FIXED_OFFSET_CLASSES
-    if (
-        getattr(a, "tzinfo", None).__class__ in fixed
-        and getattr(b, "tzinfo", None).__class__ in fixed
-    ):
+    if zone_a.__class__ in fixed and zone_b.__class__ in fixed:
         gap = a.toordinal() - b.toordinal()
         if gap >= 3:
             return True
@@ -205,8 +211,12 @@ _NO_TIME = dt.timedelta(0)
 
 def same_instant(a: dt.datetime, b: dt.datetime) -> bool:
     """``a == b``, quicker for the fixed-offset values the models hold (see :func:`later`)."""
+    zone_a = a.tzinfo
+    zone_b = b.tzinfo
+    if zone_a is zone_b:
+        return a == b
     fixed = FIXED_OFFSET_CLASSES
-    if a.tzinfo.__class__ in fixed and b.tzinfo.__class__ in fixed:
+    if zone_a.__class__ in fixed and zone_b.__class__ in fixed:
         return a - b == _NO_TIME
     return a == b
 

@@ -158,9 +158,10 @@ def event_errors(events: Sequence[JourneyEvent]) -> list[tuple[Loc, str, str, di
     steps = _STEPS
     last: Stage | None = None
     reached = -1  # the rank of the furthest milestone so far
-    previous: JourneyEvent | None = None
+    previous: dt.datetime | None = None  # the time of the event before
     for index, event in enumerate(events):
         stage = event.stage
+        at = event.at
         after = steps.get((last, reached, stage))
         if after is None:  # not a legal next step (see can_follow)
             where = f"'{last.value}'" if last is not None else "the start"
@@ -172,7 +173,7 @@ def event_errors(events: Sequence[JourneyEvent]) -> list[tuple[Loc, str, str, di
                     {"stage": stage.value, "after": where},
                 )
             ]
-        if previous is not None and later(previous.at, event.at):
+        if previous is not None and later(previous, at):
             return [
                 (
                     (index, "at"),
@@ -181,7 +182,7 @@ def event_errors(events: Sequence[JourneyEvent]) -> list[tuple[Loc, str, str, di
                     {"stage": stage.value},
                 )
             ]
-        last, reached, previous = stage, after, event
+        last, reached, previous = stage, after, at
     return []
 
 
