@@ -90,13 +90,12 @@ def built_in_rules() -> BuiltIn | None:
         if tuple(rule.check for rule in declared) != BUILT_IN_CHECKS:
             return None
         _BUILT_IN.append(BuiltIn(declared))
-    built: BuiltIn | None = _BUILT_IN[0]
-    assert built is not None
-    if len(RULES) < _COUNT or not all(map(operator.is_, RULES.values(), built.rules)):
-        built = None
+    built = _BUILT_IN[0]
+    held = len(RULES) >= _COUNT and all(map(operator.is_, RULES.values(), built.rules))
+    found = built if held else None
     if changes is not None:
-        _ANSWER[0] = (changes, built)
-    return built
+        _ANSWER[0] = (changes, found)
+    return found
 
 
 Shared = Callable[[Rule, Status, "str | None"], "RuleOutcome"]
