@@ -946,6 +946,157 @@ def test_non_finite_number_under_a_repeated_key_same_report(token: str) -> None:
     assert not validate_handover(document, config=CONFIG, now=NOW).valid
 
 
+def _example_with(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((SUITE / "valid" / "example.json").read_bytes())
+    for path, value in changes.items():
+        parent: Any = data
+        *steps, last = path.split("__")
+        for step in steps:
+            parent = parent[int(step)] if step.isdigit() else parent[step]
+        if value is _DELETE:
+            del parent[last]
+        else:
+            parent[int(last) if last.isdigit() else last] = value
+    return data
+
+
+_DELETE = object()
+_DEEP: Any = {"k": [1]}
+for _ in range(40):
+    _DEEP = {"k": _DEEP}
+
+INPUT_CASES: list[tuple[str, dict[str, Any], bool]] = [
+    # (what, changes to example.json, decided from the errors' inputs alone)
+    ("bad phone", {"applicants__0__phone": "00000 000000"}, True),
+    ("a 30-character integer as a string", {"handover_id": -(10**29) + 1}, True),
+    ("a 30-digit integer as a string", {"handover_id": 10**29}, False),
+    ("a 31-character negative integer", {"hub_id": -(10**29)}, False),
+    ("a long integer under an unknown key", {"extra": 10**40}, False),
+    ("a long integer as the confidence", {"allocation__confidence": 10**40}, False),
+    ("a long integer as a timestamp", {"journey__0__at": 10**35}, False),
+    ("a long integer in a list", {"interests": [10**35]}, False),
+    ("a float as a string", {"hub_id": -2.2250738585072014e-308}, True),
+    ("deep nesting under an unknown key", {"extra": _DEEP}, False),
+    ("a missing field and a short integer", {"channel": _DELETE, "enquiry_id": 7}, True),
+    ("a missing field and a long integer", {"channel": _DELETE, "enquiry_id": 10**31}, False),
+    ("a long string", {"first_conversation_summary": "x" * 200_000}, False),
+    ("an illegal journey", {"journey__1__stage": "enquired"}, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "from_inputs"), [c[1:] for c in INPUT_CASES], ids=[c[0] for c in INPUT_CASES]
+)
+def test_failing_documents_decided_by_their_error_inputs(
+    changes: dict[str, Any], from_inputs: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failing document whose errors' inputs are all short scalars cannot break a limit
+    (every other part of it validated), so the limits are not looked for in its text;
+    any other is looked at as before. Both ways give the reference's report."""
+    document = json.dumps(_example_with(**changes)).encode()
+    same_reports(document)
+    same_reports(document, limits=ValidationLimits(max_depth=64, max_number_digits=40))
+    looked: list[bytes | str] = []
+    within = _fast.within_limits
+
+    def spy(content: bytes | str, limits: ValidationLimits) -> bool:
+        looked.append(content)
+        return within(content, limits)
+
+    monkeypatch.setattr(_fast, "within_limits", spy)
+    assert not validate_handover(document, config=CONFIG, now=NOW).valid
+    assert (not looked) == from_inputs
+
+
+def test_the_handover_schema_lets_error_inputs_decide() -> None:
+    fast = _handover._fast_path()
+    assert fast is not None
+    assert fast._inputs_decide
+
+
+def _model_schema(field: Any, extra: str = "forbid", **config: Any) -> Any:
+    class Shell:
+        pass
+
+    return core_schema.model_schema(
+        Shell,
+        core_schema.model_fields_schema({"f": core_schema.model_field(field)}),
+        config=core_schema.CoreConfig(extra_fields_behavior=extra, **config),  # type: ignore[typeddict-item]
+    )
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        (_model_schema(core_schema.str_schema()), True),
+        (_model_schema(core_schema.float_schema(ge=0, le=1)), True),
+        (_model_schema(core_schema.float_schema(gt=-5, lt=5)), True),
+        (_model_schema(core_schema.list_schema(core_schema.bool_schema())), True),
+        (_model_schema(core_schema.str_schema(), extra="ignore"), False),
+        (_model_schema(core_schema.str_schema(), extra="allow"), False),
+        (_model_schema(core_schema.str_schema(), coerce_numbers_to_str=True), False),
+        (_model_schema(core_schema.str_schema(coerce_numbers_to_str=True)), False),
+        (_model_schema(core_schema.int_schema(le=10)), False),
+        (_model_schema(core_schema.float_schema(le=1)), False),
+        (_model_schema(core_schema.float_schema(ge=0, le=1e30)), False),
+        (_model_schema(core_schema.any_schema()), False),
+        (_model_schema(core_schema.dict_schema()), False),
+        (_model_schema(core_schema.enum_schema(int, [1], sub_type="int")), False),
+        (_model_schema(core_schema.literal_schema([1])), False),
+        (_model_schema(core_schema.literal_schema(["a"])), True),
+        (_model_schema(core_schema.no_info_plain_validator_function(str)), False),
+        (
+            _model_schema(
+                core_schema.chain_schema(
+                    [core_schema.str_schema(), core_schema.no_info_plain_validator_function(str)]
+                )
+            ),
+            True,
+        ),
+        (
+            _model_schema(
+                core_schema.no_info_before_validator_function(str, core_schema.str_schema())
+            ),
+            False,
+        ),
+        (
+            _model_schema(
+                core_schema.no_info_after_validator_function(str, core_schema.str_schema())
+            ),
+            True,
+        ),
+        (_model_schema(core_schema.union_schema([core_schema.str_schema()])), True),
+        (
+            _model_schema(
+                core_schema.union_schema([core_schema.str_schema(), core_schema.int_schema()])
+            ),
+            False,
+        ),
+    ],
+)
+def test_which_schemas_let_error_inputs_decide(schema: Any, expected: bool) -> None:
+    assert _fast._inputs_bounded(schema) is expected
+
+
+def test_a_schema_nested_beyond_the_default_depth_does_not_let_inputs_decide() -> None:
+    schema = core_schema.str_schema()
+    for depth in range(1, DEFAULT_LIMITS.max_depth + 2):
+        schema = core_schema.list_schema(schema)
+        assert _fast._inputs_bounded(schema) is (depth <= DEFAULT_LIMITS.max_depth)
+
+
+def test_invalid_utf8_with_nan_takes_the_reference_path() -> None:
+    """Bytes that are not UTF-8 are never searched for NaN (they are not text); such a
+    document fails at its root, which the fast path leaves to the reference."""
+    text = (SUITE / "valid" / "example.json").read_bytes()
+    document = text.replace(b"{", b'{"source": NaN, "x": "' + b"\xff" + b'",', 1)
+    assert not _fast._may_hold_nan(document)
+    fast = _handover._fast_path()
+    assert fast is not None
+    assert fast.validate(document, len(document), DEFAULT_LIMITS) is None
+    same_reports(document)
+
+
 @pytest.mark.parametrize(
     "change", ["special-use com", "special-use example.com", "STRICT", "TEST_ENVIRONMENT"]
 )

@@ -58,7 +58,7 @@ from ..models._handover import SUPPORTED_SCHEMA_VERSIONS, Handover
 from ..models._json_fast import kept_or
 from ._codes import code_for
 from ._issues import ValidationIssue, json_pointer
-from ._limits import ValidationLimits, needs_walk
+from ._limits import DEFAULT_LIMITS, ValidationLimits, needs_walk
 
 __all__ = ["FALLBACK", "SAME_IN_BOTH_MODES", "JsonFastPath", "within_limits"]
 
@@ -293,6 +293,9 @@ class JsonFastPath(Generic[M]):
         # Without the email form: for when email-validator's settings have changed.
         self._kept_emails = "email" in self.replaced
         self._plain: SchemaValidator | None = None
+        # Whether a failing document's error inputs can stand for the limits walk (see
+        # ``_inputs_bounded``); the same for the schema with or without the email form.
+        self._inputs_decide = _inputs_bounded(_transform(original, []))
 
     def _plain_validator(self) -> SchemaValidator:
         plain = self._plain
@@ -315,8 +318,14 @@ class JsonFastPath(Generic[M]):
         try:
             value = validator.validate_json(content)
         except ValidationError as error:
-            issues = _reference_issues(error)
-            if issues is None or not within_limits(content, limits):
+            bound = None
+            if self._inputs_decide and size <= limits.max_string_length:
+                bound = _number_bound(limits.max_number_digits)
+            found = _reference_issues(error, bound, limits.max_depth)
+            if found is None:
+                return None
+            issues, bounded = found
+            if not bounded and not within_limits(content, limits):
                 return None
             return issues
         if not isinstance(value, self.model):  # pragma: no cover - a model schema gives one
@@ -324,25 +333,19 @@ class JsonFastPath(Generic[M]):
         return value
 
 
-_NON_FINITE_BYTES: Final = ((b"NaN", b"N"), (b"Infinity", b"I"))
-_NON_FINITE_TEXT: Final = (("NaN", "N"), ("Infinity", "I"))
+_NON_FINITE: Final = SchemaValidator(core_schema.str_schema(pattern="NaN|Infinity"))
+"""Finds ``NaN`` or ``Infinity`` in text, or in bytes that are UTF-8 (lax mode reads them
+as text), with pydantic-core's regular expressions (Rust; a few times quicker here than
+``bytes.find`` for each token's first character)."""
 
 
 def _may_hold_nan(content: bytes | str) -> bool:
     """True if ``NaN`` or ``Infinity`` occurs anywhere in ``content`` (in a string too).
 
-    ``token in content`` searches byte by byte; finding each token's first character
-    (``memchr``) and comparing there is several times quicker on payloads, which hold few
-    capital Ns and Is.
+    False for bytes that are not UTF-8: for those ``validate_json`` fails at the
+    document's root (invalid UTF-8 is invalid JSON), which the fast path never decides.
     """
-    tokens: Any = _NON_FINITE_TEXT if isinstance(content, str) else _NON_FINITE_BYTES
-    for token, first in tokens:
-        at = content.find(first)
-        while at != -1:
-            if content.startswith(token, at):
-                return True
-            at = content.find(first, at + 1)
-    return False
+    return _NON_FINITE.isinstance_python(content)
 
 
 def _model_config(schema: Any) -> Any:
@@ -367,9 +370,16 @@ def _validator(schema: CoreSchema, config: Any) -> SchemaValidator:
         return SchemaValidator(schema, config)
 
 
-def _reference_issues(error: ValidationError) -> list[ValidationIssue] | None:
+def _reference_issues(
+    error: ValidationError, bound: int | None = None, max_depth: int = 0
+) -> tuple[list[ValidationIssue], bool] | None:
     """The issues the reference path reports for the document that raised ``error`` (the
-    fast path's), or None where they cannot be told from it.
+    fast path's), or None where they cannot be told from it; with them, whether the
+    errors' inputs show that the document keeps within the limits (see
+    :func:`_inputs_bounded`): only with a ``bound`` on integers (none is given where that
+    cannot be told), when every input is a string, a float, a boolean, ``null`` or an
+    integer inside ``bound``, at most ``max_depth`` deep (or the object a ``missing``
+    field is missing from).
 
     An error of a type in :data:`SAME_IN_BOTH_MODES` is as it is. ``list_type`` and
     ``model_type`` carry the same context in both modes but JSON mode's wording ("a valid
@@ -377,10 +387,20 @@ def _reference_issues(error: ValidationError) -> list[ValidationIssue] | None:
     ``FALLBACK`` is what the model's shape check says about the value, if it refuses it.
     """
     issues = []
+    bounded = bound is not None
     for detail in error.errors(include_url=False):
         kind, loc, message = detail["type"], detail["loc"], detail["msg"]
         if not loc:
             return None  # the document itself: the reference path words these its own way
+        if bounded:
+            value = detail["input"]
+            kind_of_value = value.__class__
+            if kind_of_value is int:
+                bounded = -bound < value < bound  # type: ignore[operator]
+            elif kind_of_value not in _SCALARS and kind != "missing":
+                bounded = False
+            if len(loc) > max_depth:
+                bounded = False
         if kind in _PYTHON_WORDING:
             message = PydanticKnownError(kind, detail.get("ctx")).message()  # type: ignore[arg-type]
         elif kind == FALLBACK:
@@ -394,7 +414,106 @@ def _reference_issues(error: ValidationError) -> list[ValidationIssue] | None:
         elif kind not in SAME_IN_BOTH_MODES:
             return None
         issues.append(ValidationIssue(code_for(kind), json_pointer(loc), message))
-    return issues
+    return issues, bounded
+
+
+_SCALARS: Final = frozenset({str, float, bool, type(None)})
+"""JSON values other than integers that cannot break a limit in a document within
+``max_string_length`` bytes (a float's ``repr`` is at most 24 characters)."""
+
+
+def _number_bound(digits: int) -> int | None:
+    """A bound on the integers whose ``repr`` has at most ``digits`` characters (a
+    sign, then at most ``digits - 1`` digits), or None where floats could break it."""
+    if digits < _LONGEST_FLOAT_REPR:
+        return None
+    return _BOUNDS.get(digits) or _BOUNDS.setdefault(digits, 10 ** (digits - 1))
+
+
+_BOUNDS: dict[int, int] = {}
+
+
+def _inputs_bounded(schema: Any) -> bool:
+    """True if, for a JSON document that ``schema`` refuses, the inputs of its errors
+    show whether it keeps within the default limits or looser ones (depth, strings,
+    numbers), so that the limits walk over the whole text is not needed.
+
+    Every part of such a document either validates or is the input of an error (or lies
+    in one: a ``missing`` field's input is the object it is missing from, whose other
+    parts are each validated or refused). A part that validates keeps within the limits
+    when the schema's models forbid other keys, its containers nest at most as deep as
+    the default ``max_depth``, every number it accepts is a float between bounds whose
+    integers are shorter than a float's longest ``repr``, and every function sees a
+    value only after a string check (a plain function in a chain's later step, or an
+    "after" function). Any schema node this does not know makes it False.
+    """
+    depth = _bounded_depth(schema)
+    return depth is not None and depth <= DEFAULT_LIMITS.max_depth
+
+
+def _bounded_depth(node: Any, plain_allowed: bool = False) -> int | None:
+    """The depth of containers ``node`` accepts, or None (see :func:`_inputs_bounded`)."""
+    if not isinstance(node, dict):
+        return None
+    kind = node.get("type")
+    if kind in _LEAVES and not node.get("coerce_numbers_to_str"):
+        return 0
+    if kind == "function-plain":
+        return 0 if plain_allowed else None
+    if kind == "float":
+        limits = (node.get("ge"), node.get("le"), node.get("gt"), node.get("lt"))
+        low = limits[0] if limits[0] is not None else limits[2]
+        high = limits[1] if limits[1] is not None else limits[3]
+        if low is None or high is None or max(abs(low), abs(high)) >= _FLOAT_BOUND:
+            return None
+        return 0
+    if kind == "enum":
+        return 0 if node.get("sub_type") == "str" else None
+    if kind == "literal":
+        return 0 if all(isinstance(v, str) for v in node.get("expected", ())) else None
+    if kind == "chain":
+        steps = node.get("steps") or [None]
+        later_steps = [_bounded_depth(step, plain_allowed=True) for step in steps[1:]]
+        return _deepest([_bounded_depth(steps[0]), *later_steps])
+    if kind == "union":
+        choices = [c[0] if isinstance(c, tuple) else c for c in node.get("choices", ())]
+        return _deepest([_bounded_depth(choice) for choice in choices])
+    if kind == "model":
+        config = node.get("config") or {}
+        inner = node.get("schema")
+        if (
+            config.get("extra_fields_behavior") != "forbid"
+            or config.get("coerce_numbers_to_str")
+            or not isinstance(inner, dict)
+        ):
+            return None
+        if inner.get("type") != "model-fields" or inner.get("extra_behavior") not in (
+            None,
+            "forbid",
+        ):
+            return None
+        fields = inner.get("fields", {}).values()
+        deepest = _deepest([_bounded_depth(field) for field in fields]) if fields else 0
+        return None if deepest is None else deepest + 1
+    if kind == "list":
+        depth = _bounded_depth(node.get("items_schema"))
+        return None if depth is None else depth + 1
+    if kind in _WRAPPERS:
+        return _bounded_depth(node.get("schema"))
+    return None
+
+
+def _deepest(depths: list[int | None]) -> int | None:
+    """The greatest of ``depths``, or None if one is None (or there are none)."""
+    if not depths or None in depths:
+        return None
+    return max(depth for depth in depths if depth is not None)
+
+
+_LEAVES: Final = frozenset({"str", "bool", "date", "datetime"})
+_WRAPPERS: Final = frozenset(
+    {"model-field", "default", "nullable", "custom-error", "function-after"}
+)
 
 
 _PYTHON_WORDING: Final = frozenset({"list_type", "model_type"})
@@ -405,6 +524,8 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _DIGITS_AS_NINES = bytes.maketrans(b"012345678[", b"999999999{")
 _LONGEST_FLOAT_REPR = 24
 """``repr`` of a float is at most 24 characters (``-2.2250738585072014e-308``)."""
+_FLOAT_BOUND = 10.0 ** (_LONGEST_FLOAT_REPR - 1)
+"""A float field whose bounds are inside this accepts no integer longer than that."""
 
 
 def within_limits(content: bytes | str, limits: ValidationLimits) -> bool:
