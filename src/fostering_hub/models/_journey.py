@@ -94,13 +94,15 @@ class JourneyEvent(WireModel):
 
     @model_validator(mode="after")
     def _reason_only_on_withdrawal(self) -> JourneyEvent:
-        withdrawn = self.stage is _WITHDRAWN
-        if withdrawn and self.reason is None:
+        fields = self.__dict__  # (validated just now: see ConsentRecord._dates_in_order)
+        withdrawn = fields["stage"] is _WITHDRAWN
+        reason = fields["reason"]
+        if withdrawn and reason is None:
             fail_at(
                 "JourneyEvent",
                 [(("reason",), "fh_withdrawal_reason", "A withdrawal needs a reason code", {})],
             )
-        if not withdrawn and self.reason is not None:
+        if not withdrawn and reason is not None:
             fail_at(
                 "JourneyEvent",
                 [(("reason",), "fh_withdrawal_reason", "Only a withdrawal has a reason code", {})],

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..models import ConsentPurpose, Stage, london_date
 from ..models._datetime import FIXED_OFFSET_CLASSES, later, same_instant
@@ -122,7 +122,8 @@ def outcomes(
     since: its journey is then in time order (the model refuses an event dated before the
     one before it), so no event is later than ``now`` unless the last one is, and its
     times have fixed offsets in the years 1900-9998, which ``london_date`` always
-    converts.
+    converts; and it and its records are the models' own classes, whose fields are in
+    their ``__dict__``.
     """
     if not built.passed:
         built.passed = [shared(rule, _PASSED, None) for rule in built.rules]
@@ -135,6 +136,19 @@ def outcomes(
 def _repeats(values: list[object]) -> bool:
     """True if ``values`` holds a value twice."""
     return len(set(values)) < len(values)
+
+
+class _Attributes:
+    """A model's attributes as ``attributes[name]``, like its ``__dict__`` (a model that
+    was not validated in the same call may be a subclass, or may lack a field)."""
+
+    __slots__ = ("_of",)
+
+    def __init__(self, of: object) -> None:
+        self._of = of
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self._of, name)
 
 
 def _failed(rule: Rule, paths: tuple[str, ...]) -> RuleOutcome:
@@ -166,7 +180,10 @@ def _outcomes(
     (h001, h002, h003, h004, h005, h006, h007, h008, h009, h010, h011, h012, h013, h014) = rules
     config = context.config
     now = context.now
-    at = handover.handed_over_at
+    # A validated handover's fields (and its records') are read from its ``__dict__``:
+    # one dictionary lookup each instead of a pydantic model's attribute read.
+    fields: Any = handover.__dict__ if validated else _Attributes(handover)
+    at = fields["handed_over_at"]
     # ``later(value, now)`` is False for a fixed-offset value on a day three or more
     # before ``now``'s (``later``'s own shortcut): most values, tested without the call.
     zones = FIXED_OFFSET_CLASSES
@@ -177,7 +194,7 @@ def _outcomes(
     # FH-H001
     if config is None:
         append(outcome(0, _COULD_NOT_RUN, _NO_CONFIG))
-    elif _rules._member(config.cluster, handover.receiving_la) is None:
+    elif _rules._member(config.cluster, fields["receiving_la"]) is None:
         append(failed(h001, ("/receiving_la",)))
     else:
         append(passed[0])
@@ -189,15 +206,16 @@ def _outcomes(
     late: list[str] = []
     future: list[str] = []
     purposes: list[object] = []
-    consents = handover.consents
+    consents = fields["consents"]
     for index, consent in enumerate(consents):
-        given = consent.given_at
-        withdrawn = consent.withdrawn_at
-        purpose = consent.purpose
+        record = consent.__dict__ if validated else _Attributes(consent)
+        given = record["given_at"]
+        withdrawn = record["withdrawn_at"]
+        purpose = record["purpose"]
         purposes.append(purpose)
         if purpose is _SHARE:
             sharing += 1
-            expires = consent.expires_at
+            expires = record["expires_at"]
             if (withdrawn is not None and not later(withdrawn, at)) or (
                 expires is not None and not later(expires, at)
             ):
@@ -228,7 +246,7 @@ def _outcomes(
     # The journey: H008's enquiry date, and FH-H005 (journey). A validated journey is in
     # time order (see ``outcomes``): none of its events is later than ``now`` unless the
     # last one is, so only then, or for a journey not validated, are all looked at.
-    journey = handover.journey
+    journey = fields["journey"]
     enquired: dt.datetime | None = None
     for event in journey:
         if event.stage is _ENQUIRED:
@@ -264,8 +282,8 @@ def _outcomes(
         append(failed(h006, (f"/journey/{len(journey) - 1}",)))
 
     # FH-H007
-    applicants = handover.applicants
-    joint = handover.joint_application
+    applicants = fields["applicants"]
+    joint = fields["joint_application"]
     if joint is None:
         append(outcome(6, _NOT_APPLICABLE, "joint_application is not given"))
     elif len(applicants) == (2 if joint else 1):
@@ -306,7 +324,7 @@ def _outcomes(
 
     # FH-H009: rarely more than "not applicable"; otherwise the rule itself (it loads the
     # lookup), its outcome made the one-by-one way unless it passed
-    if handover.allocation.policy != "postcode":
+    if fields["allocation"].policy != "postcode":
         why = "the allocation was not made by the postcode policy"
         append(outcome(8, _NOT_APPLICABLE, why))
     elif h009.check(handover, context).__class__ is Passed:
@@ -317,7 +335,7 @@ def _outcomes(
     # FH-H010. Two members are the same person only if their first names are the same:
     # on a validated handover (where each member has the fields the rule reads, each
     # hashable), members whose names all differ are not looked at again.
-    household = handover.household
+    household = fields["household"]
     members: list[str] = []
     if len(household) > 1 and (
         not validated or _repeats([member.first_name for member in household])
@@ -368,7 +386,7 @@ def _outcomes(
     if allowed is None:
         append(outcome(12, _NOT_APPLICABLE, "the profile does not limit interests"))
     else:
-        bad = [f"/interests/{i}" for i, x in enumerate(handover.interests) if x not in allowed]
+        bad = [f"/interests/{i}" for i, x in enumerate(fields["interests"]) if x not in allowed]
         append(failed(h013, tuple(bad)) if bad else passed[12])
     limit = profile.max_notes_length
     if limit is None:
@@ -376,7 +394,7 @@ def _outcomes(
     else:
         long: list[str] = []
         for name in _rules.NOTES_FIELDS:
-            if len(getattr(handover, name) or "") > limit:
+            if len(fields[name] or "") > limit:
                 long.append(f"/{name}")
         append(failed(h014, tuple(long)) if long else passed[13])
     return result
