@@ -78,8 +78,14 @@ def _validate(value: str) -> str:
 
 
 def _validate_shaped(value: str) -> str:
+    # ``_normalise_shaped``, inlined (one call fewer for every number)
+    fast = fast_uk_phone(value)
+    if fast:
+        return fast
     try:
-        return _normalise_shaped(value)
+        if fast is None:  # not decided: phonenumbers itself
+            return library_uk_phone(value)
+        raise ValueError
     except ValueError:
         fail("fh_phone", _MESSAGE)
 

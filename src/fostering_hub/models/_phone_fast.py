@@ -156,6 +156,12 @@ class _Plan:
             for n in range(_MIN_NSN, _MAX_NSN + 1)
             if self.length_verdict("0" * n) not in _KEEP_PREFIX
         )
+        # :meth:`_usual`'s first test, for :meth:`normalise` to make inline: GB's type
+        # patterns by length, for a number without a national prefix (``unprefixed``) and
+        # for the rest after one (``after_prefix``; the lengths ``parse`` keeps it off).
+        known = self.first_region.valid_by_length if self.first_region and prefix else {}
+        self.unprefixed = {n: p for n, p in known.items() if _MIN_NSN <= n <= _MAX_NSN}
+        self.after_prefix = {n: p for n, p in known.items() if n in self.strip_lengths}
         # For :meth:`normalise`: whether a text starting with "0" and then another digit
         # is a national number whose prefix is that "0" (the international prefix is
         # "00" and the national prefix's first alternative is "0"; regular expressions
@@ -230,7 +236,12 @@ class _Plan:
         text = value.replace(" ", "").replace("(", "").replace(")", "").replace("-", "")
         if text[0] == "0" and text[1] != "0" and self.zero_prefix:
             # The usual national number: no international prefix, no "44" start; what
-            # ``_finish(text)`` gives, with the prefix "0" known to match.
+            # ``_finish(text)`` gives, with the prefix "0" known to match. The first test
+            # of ``_usual(text, 1)`` is made here: most numbers pass it.
+            nsn = text[1:]
+            known = self.after_prefix.get(len(nsn))
+            if known is not None and known.fullmatch(nsn):
+                return "+44" + nsn
             usual = self._usual(text, 1)
             return self._finish(text) if usual is None else usual
         plus = text[0] == "+"
@@ -241,7 +252,19 @@ class _Plan:
             if text[0] != "0":
                 if not text.startswith("44"):
                     return False  # another calling code, or none
-                return self._finish(text[2:])
+                # ``_finish``, with the first test of ``_usual`` made here (for a number
+                # written without a national prefix after +44, as most are)
+                national = text[2:]
+                known = self.unprefixed.get(len(national))
+                prefix = self.prefix_re
+                if (
+                    known is not None
+                    and prefix is not None
+                    and known.fullmatch(national)
+                    and prefix.match(national) is None
+                ):
+                    return "+44" + national
+                return self._finish(national)
             # "+0..." is no calling code: parse then retries without the "+", where only
             # an international prefix ("+0044 ...") can still give a calling code.
         idd = self.idd_re.match(text)
