@@ -124,10 +124,21 @@ def london_from_naive_text(text: str) -> dt.datetime:
     in one step (several times quicker than the parse and a new ``datetime``). The
     fast path's tests compare both ways.
     """
-    suffix = _whole_day_suffix(text[:10])
+    day = text[:10]
+    suffix = _SUFFIXES.get(day)
     if suffix is None:
-        raise ValueError("not a day with one offset")
+        suffix = _whole_day_suffix(day)
+        if suffix is None:
+            raise ValueError("not a day with one offset")
+        if len(_SUFFIXES) < _MAX_SUFFIXES:
+            _SUFFIXES[day] = suffix
     return dt.datetime.fromisoformat(text + suffix)
+
+
+_SUFFIXES: dict[str, str] = {}
+"""``_whole_day_suffix`` of the days seen (a dictionary lookup costs less than a call to
+the cached function)."""
+_MAX_SUFFIXES = 8192
 
 
 @functools.lru_cache(maxsize=8192)
