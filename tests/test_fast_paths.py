@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -296,6 +297,32 @@ def test_phone_validity_matches_library(first: str, length: int, data: st.DataOb
     plan = _phone_fast._plan or _phone_fast._load()
     assert plan is not None
     assert plan.is_valid(nsn) == phonenumbers.is_valid_number(number)
+
+
+@examples(700)
+@given(st.integers(0, 3), st.data())
+def test_phone_type_tests_match_the_pattern(region: int, data: st.DataObject) -> None:
+    """The two Rust-regex tests of a number's type give the verdict of the Python pattern
+    with its look-ahead, for every region of code 44 and every length it has."""
+    plan = _phone_fast._plan or _phone_fast._load()
+    assert plan is not None
+    regions = plan.regions
+    chosen = regions[region % len(regions)]
+    length = data.draw(st.sampled_from(sorted(chosen.valid_by_length)))
+    first = data.draw(st.sampled_from("0123456789"))
+    nsn = first + data.draw(digits(length - 1))
+    pattern = chosen.valid_by_length[length]
+    general_test, type_test = chosen.known_by_length[length]
+    assert general_test is not pattern.fullmatch  # Rust's compiled these
+    assert bool(general_test(nsn) and type_test(nsn)) == (pattern.fullmatch(nsn) is not None)
+
+
+def test_phone_type_tests_fall_back_to_python() -> None:
+    """Where Rust's regular expressions cannot compile a pattern, the Python one is used."""
+    pattern = re.compile(r"(?=(?:1\d+(?=2))\Z)(?:12)")
+    general_test, type_test = _phone_fast._full_matches(r"1\d+(?=2)", "12", pattern)
+    assert general_test == pattern.fullmatch
+    assert type_test("anything")
 
 
 def test_phone_sweep() -> None:
