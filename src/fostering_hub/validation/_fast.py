@@ -308,9 +308,11 @@ class JsonFastPath(Generic[M]):
         self, content: bytes | str, size: int, limits: ValidationLimits
     ) -> M | list[ValidationIssue] | None:
         """``content`` (``size`` bytes as UTF-8) validated, or ``None`` (not decided)."""
-        if size > limits.max_bytes or needs_walk(limits):
+        if size > limits.max_bytes:
             return None
-        if _may_hold_nan(content):
+        if limits is not DEFAULT_LIMITS and needs_walk(limits):  # (the defaults need none)
+            return None
+        if _HOLDS_NON_FINITE(content):  # (``_may_hold_nan``, without the call)
             return None
         validator = self._validator
         if self._kept_emails and not _email_fast.kept_as_written():
@@ -337,6 +339,9 @@ _NON_FINITE: Final = SchemaValidator(core_schema.str_schema(pattern="NaN|Infinit
 """Finds ``NaN`` or ``Infinity`` in text, or in bytes that are UTF-8 (lax mode reads them
 as text), with pydantic-core's regular expressions (Rust; a few times quicker here than
 ``bytes.find`` for each token's first character)."""
+
+
+_HOLDS_NON_FINITE: Final = _NON_FINITE.isinstance_python
 
 
 def _may_hold_nan(content: bytes | str) -> bool:

@@ -236,7 +236,7 @@ def validate_handover(
     Rules that need either report "could not run" without them. Never raises for bad
     input.
     """
-    if isinstance(document, Handover):
+    if not isinstance(document, (bytes, str)) and isinstance(document, Handover):
         handover, validated = document, False  # (it may have been changed without checks)
     else:
         checked = _types(document, limits)
@@ -275,9 +275,9 @@ def _types(
     """The payload's model, or its issues. JSON text takes the fast path when it decides
     (see ``_fast``), else the reference path."""
     if isinstance(document, (bytes, str)):  # (quicker than bytes | str)
-        fast = _fast_path()
+        fast = _FAST[0] if _FAST and HANDOVER_VERSIONS == _ONLY_HANDOVER else _fast_path()
         if fast is not None:
-            size = utf8_size(document)
+            size = len(document) if document.__class__ is bytes else utf8_size(document)
             decided = None if size is None else fast.validate(document, size, limits)
             if isinstance(decided, Handover):
                 return decided
