@@ -29,8 +29,10 @@ Where the result would not say exactly what the reference says, there is no answ
   value, or no answer when the shape is right (parsing or the zone refused it);
 * a document over the size limit, with limits tighter than the defaults, or holding
   ``NaN`` or ``Infinity`` (which JSON mode reads and the reference parser refuses);
-* a failing document that might break the depth, string or number limits (checked on the
-  text, conservatively: see :func:`within_limits`), which the reference reports instead.
+* a failing document that might break the depth, string or number limits, which the
+  reference reports instead. Where every error's input is a short value, the rest of the
+  document validated, so it keeps within them (see :func:`_inputs_bounded`); otherwise
+  the text is checked, conservatively (:func:`within_limits`).
 
 ``tests/test_fast_paths_handover.py`` compares the two paths on the conformance suite,
 generated handovers, mutated payloads, hostile documents and raw text.
@@ -379,12 +381,15 @@ def _reference_issues(
     error: ValidationError, bound: int | None = None, max_depth: int = 0
 ) -> tuple[list[ValidationIssue], bool] | None:
     """The issues the reference path reports for the document that raised ``error`` (the
-    fast path's), or None where they cannot be told from it; with them, whether the
-    errors' inputs show that the document keeps within the limits (see
-    :func:`_inputs_bounded`): only with a ``bound`` on integers (none is given where that
-    cannot be told), when every input is a string, a float, a boolean, ``null`` or an
-    integer inside ``bound``, at most ``max_depth`` deep (or the object a ``missing``
-    field is missing from).
+    fast path's), and whether the errors' inputs show that the document keeps within the
+    limits; or None where the issues cannot be told from ``error``.
+
+    The second is True only when a ``bound`` is given (see :func:`_inputs_bounded`; the
+    caller gives none where the schema or the limits do not allow it) and every error's
+    input is a string, a float, a boolean, ``null`` or an integer strictly between
+    ``-bound`` and ``bound``, at most ``max_depth`` deep. A ``missing`` field's input (the
+    object it is missing from) does not count: its other parts are each validated or
+    refused on their own.
 
     An error of a type in :data:`SAME_IN_BOTH_MODES` is as it is. ``list_type`` and
     ``model_type`` carry the same context in both modes but JSON mode's wording ("a valid
@@ -398,7 +403,7 @@ def _reference_issues(
         if not loc:
             return None  # the document itself: the reference path words these its own way
         if bounded:
-            value = detail["input"]
+            value = detail.get("input", _NO_INPUT)
             kind_of_value = value.__class__
             if kind_of_value is int:
                 bounded = -bound < value < bound  # type: ignore[operator]
@@ -422,6 +427,7 @@ def _reference_issues(
     return issues, bounded
 
 
+_NO_INPUT: Final = object()
 _SCALARS: Final = frozenset({str, float, bool, type(None)})
 """JSON values other than integers that cannot break a limit in a document within
 ``max_string_length`` bytes (a float's ``repr`` is at most 24 characters)."""
