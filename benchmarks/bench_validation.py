@@ -60,6 +60,9 @@ from pydantic.fields import FieldInfo
 from fostering_hub.config import load_config
 from fostering_hub.models import (
     Handover,
+    _email,
+    _phone,
+    _postcode,
     normalise_email,
     normalise_postcode,
     normalise_uk_phone,
@@ -465,16 +468,28 @@ _VALIDATORS = (
 
 
 class PlainTwin:
-    """Builds plain-types twins of wire models: same fields and limits, no custom checks."""
+    """Builds plain-types twins of wire models: same fields and limits, no custom checks.
 
-    def __init__(self) -> None:
+    With ``only``, drops only the ``Annotated`` validators of those functions and keeps
+    every other check (the models' own validators too): each twin is then a subclass of
+    its model with those fields' types replaced.
+    """
+
+    def __init__(self, only: Iterable[Callable[..., Any]] | None = None) -> None:
         self.models: dict[type[BaseModel], type[BaseModel]] = {}
         self.dropped: collections.Counter[str] = collections.Counter()
+        self.only = None if only is None else set(only)
 
     def _keep(self, meta: Iterable[Any]) -> list[Any]:
         kept = []
         for item in meta:
-            if isinstance(item, _VALIDATORS):
+            if self.only is not None:
+                if isinstance(item, _VALIDATORS) and item.func in self.only:
+                    func = item.func
+                    self.dropped[f"{func.__module__.rsplit('.', 1)[-1]}.{func.__name__}"] += 1
+                else:  # (a JsonFast form leaves a type whose check was dropped as it is)
+                    kept.append(item)
+            elif isinstance(item, _VALIDATORS):
                 func = item.func
                 self.dropped[f"{func.__module__.rsplit('.', 1)[-1]}.{func.__name__}"] += 1
             elif isinstance(item, JsonFast):
@@ -503,20 +518,28 @@ class PlainTwin:
     def model(self, cls: type[BaseModel]) -> type[BaseModel]:
         if cls in self.models:
             return self.models[cls]
-        for kind in ("field_validators", "model_validators"):
-            for name in getattr(cls.__pydantic_decorators__, kind):
-                self.dropped[f"{cls.__name__}.{name}"] += 1
+        if self.only is None:
+            for kind in ("field_validators", "model_validators"):
+                for name in getattr(cls.__pydantic_decorators__, kind):
+                    self.dropped[f"{cls.__name__}.{name}"] += 1
         fields: dict[str, Any] = {}
+        changed = False
         for name, info in cls.model_fields.items():
-            tp = self.annotation(info.annotation)
+            base = self.annotation(info.annotation)
             kept = self._keep(info.metadata)
-            if kept:
-                tp = Annotated[(tp, *kept)]
+            changed = changed or base != info.annotation or kept != list(info.metadata)
+            tp = Annotated[(base, *kept)] if kept else base
             if info.default_factory is not None:
                 field = FieldInfo(default_factory=info.default_factory)
             else:
                 field = FieldInfo(default=info.default)
             fields[name] = (tp, field)
+        if self.only is not None:  # a subclass: the model's config and validators
+            twin = cls
+            if changed:
+                twin = pydantic.create_model(f"Literal{cls.__name__}", __base__=cls, **fields)
+            self.models[cls] = twin
+            return twin
         config = ConfigDict(**cls.model_config)  # extra="forbid", frozen, str_max_length ...
         twin = pydantic.create_model(f"Plain{cls.__name__}", __config__=config, **fields)
         self.models[cls] = twin
@@ -899,6 +922,14 @@ def main() -> None:
         + ("same field names and required sets as Handover" if not problems else str(problems))
     )
     print("  dropped: " + ", ".join(f"{k} x{n}" for k, n in sorted(builder.dropped.items())))
+    # The issue's own words for the twin: "no phone, email or postcode checks".
+    literal_builder = PlainTwin(only=(_phone._validate, _email._validate, _postcode._validate))
+    literal = literal_builder.model(Handover)
+    print(
+        "twin without phone, email and postcode checks (the issue's wording; every other "
+        "check kept): dropped "
+        + ", ".join(f"{k} x{n}" for k, n in sorted(literal_builder.dropped.items()))
+    )
 
     # JSON Schema validators, all on the exported schema with the hub's profile.
     schema = handover_schema(config.handover)
@@ -927,6 +958,12 @@ def main() -> None:
         except ValidationError as error:
             return error
 
+    def literal_json(content: bytes) -> object:
+        try:
+            return literal.model_validate_json(content)
+        except ValidationError as error:
+            return error
+
     def js_obj(obj: Any) -> object:
         return collections.deque(js.iter_errors(obj), maxlen=0)
 
@@ -938,6 +975,7 @@ def main() -> None:
         ("types", "(b) types only validate_json", "bytes", types_only, True),
         ("model", "    Handover.model_validate_json", "bytes", model_json, True),
         ("plain", "(c) plain-types twin", "bytes", plain_json, True),
+        ("literal", "    twin w/o phone, email, postcode", "bytes", literal_json, True),
         ("js", "(d) jsonschema Draft202012+formats", "parsed", js_obj, False),
         ("js+loads", "(d) jsonschema Draft202012+formats", "bytes+loads", js_bytes, True),
     ]
@@ -1015,6 +1053,10 @@ def main() -> None:
         + ", ".join(f"{k} {v:.2f}x" for k, v in ratio("full", "types").items())
     )
     print(
+        "  info  full / twin without phone, email and postcode checks (the issue's wording): "
+        + ", ".join(f"{k} {v:.2f}x" for k, v in ratio("full", "literal").items())
+    )
+    print(
         "  info  types only / plain-types twin (cost of the UK types): "
         + ", ".join(f"{k} {v:.2f}x" for k, v in ratio("types", "plain").items())
     )
@@ -1034,6 +1076,10 @@ def main() -> None:
     judges: list[tuple[str, Callable[[bytes], bool]]] = [
         ("types only (validate_json)", lambda b: not validate_json(KIND, b)),
         ("plain-types twin", lambda b: not isinstance(plain_json(b), ValidationError)),
+        (
+            "twin w/o phone, email, postcode",
+            lambda b: not isinstance(literal_json(b), ValidationError),
+        ),
         ("jsonschema", lambda b: next(js.iter_errors(json.loads(b)), None) is None),
     ]
     if fjs_bytes is not None:
