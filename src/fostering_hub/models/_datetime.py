@@ -125,23 +125,23 @@ def london_from_naive_text(text: str) -> dt.datetime:
     fast path's tests compare both ways.
     """
     day = text[:10]
-    suffix = _SUFFIXES.get(day)
-    if suffix is None:
+    try:
+        suffix = _SUFFIXES[day]
+    except KeyError:
         suffix = _whole_day_suffix(day)
-        if suffix is None:
-            raise ValueError("not a day with one offset")
         if len(_SUFFIXES) < _MAX_SUFFIXES:
             _SUFFIXES[day] = suffix
+    if suffix is None:
+        raise ValueError("not a day with one offset")
     return dt.datetime.fromisoformat(text + suffix)
 
 
-_SUFFIXES: dict[str, str] = {}
-"""``_whole_day_suffix`` of the days seen (a dictionary lookup costs less than a call to
-the cached function)."""
+_SUFFIXES: dict[str, str | None] = {}
+"""``_whole_day_suffix`` of the days seen, at most ``_MAX_SUFFIXES`` of them (a
+dictionary, which costs less to ask than ``functools.lru_cache``)."""
 _MAX_SUFFIXES = 8192
 
 
-@functools.lru_cache(maxsize=8192)
 def _whole_day_suffix(day: str) -> str | None:
     """``"+HH:MM"``, London's offset all day on ``day`` (``YYYY-MM-DD``), or None (see
     :func:`_whole_day_zone`, and for a day not on the calendar)."""

@@ -78,14 +78,8 @@ def _validate(value: str) -> str:
 
 
 def _validate_shaped(value: str) -> str:
-    # ``_normalise_shaped``, inlined (one call fewer for every number)
-    fast = fast_uk_phone(value)
-    if fast:
-        return fast
     try:
-        if fast is None:  # not decided: phonenumbers itself
-            return library_uk_phone(value)
-        raise ValueError
+        return _normalise_shaped(value)
     except ValueError:
         fail("fh_phone", _MESSAGE)
 

@@ -314,7 +314,7 @@ class JsonFastPath(Generic[M]):
             return None
         if limits is not DEFAULT_LIMITS and needs_walk(limits):  # (the defaults need none)
             return None
-        if _HOLDS_NON_FINITE(content):  # (``_may_hold_nan``, without the call)
+        if _may_hold_nan(content):
             return None
         validator = self._validator
         if self._kept_emails and not _email_fast.kept_as_written():
@@ -343,16 +343,12 @@ as text), with pydantic-core's regular expressions (Rust; a few times quicker he
 ``bytes.find`` for each token's first character)."""
 
 
-_HOLDS_NON_FINITE: Final = _NON_FINITE.isinstance_python
+_may_hold_nan: Final[Callable[[bytes | str], bool]] = _NON_FINITE.isinstance_python
+"""True if ``NaN`` or ``Infinity`` occurs anywhere in ``content`` (in a string too).
 
-
-def _may_hold_nan(content: bytes | str) -> bool:
-    """True if ``NaN`` or ``Infinity`` occurs anywhere in ``content`` (in a string too).
-
-    False for bytes that are not UTF-8: for those ``validate_json`` fails at the
-    document's root (invalid UTF-8 is invalid JSON), which the fast path never decides.
-    """
-    return _NON_FINITE.isinstance_python(content)
+False for bytes that are not UTF-8: for those ``validate_json`` fails at the document's
+root (invalid UTF-8 is invalid JSON), which the fast path never decides. (The validator's
+own method, so that the check costs no Python call.)"""
 
 
 def _model_config(schema: Any) -> Any:

@@ -275,9 +275,9 @@ def _types(
     """The payload's model, or its issues. JSON text takes the fast path when it decides
     (see ``_fast``), else the reference path."""
     if isinstance(document, (bytes, str)):  # (quicker than bytes | str)
-        fast = _FAST[0] if _FAST and HANDOVER_VERSIONS == _ONLY_HANDOVER else _fast_path()
+        fast = _fast_path()
         if fast is not None:
-            size = len(document) if document.__class__ is bytes else utf8_size(document)
+            size = utf8_size(document)
             decided = None if size is None else fast.validate(document, size, limits)
             if isinstance(decided, Handover):
                 return decided
