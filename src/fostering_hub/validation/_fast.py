@@ -289,15 +289,14 @@ class JsonFastPath(Generic[M]):
         self.replaced: list[str] = []
         original = model.__pydantic_core_schema__
         self._config = _model_config(original)
-        self._validator = _validator(
-            _transform(original, self.replaced, _FAST_FORMS + _EMAIL_FORM), self._config
-        )
+        schema = _transform(original, self.replaced, _FAST_FORMS + _EMAIL_FORM)
+        self._validator = _validator(schema, self._config)
         # Without the email form: for when email-validator's settings have changed.
         self._kept_emails = "email" in self.replaced
         self._plain: SchemaValidator | None = None
         # Whether a failing document's error inputs can stand for the limits walk (see
-        # ``_inputs_bounded``); the same for the schema with or without the email form.
-        self._inputs_decide = _inputs_bounded(_transform(original, []))
+        # ``_inputs_bounded``), with either validator.
+        self._inputs_decide = _inputs_bounded(schema) and _inputs_bounded(_transform(original, []))
 
     def _plain_validator(self) -> SchemaValidator:
         plain = self._plain
