@@ -483,18 +483,12 @@ class PlainTwin:
     def _keep(self, meta: Iterable[Any]) -> list[Any]:
         kept = []
         for item in meta:
-            if self.only is not None:
-                if isinstance(item, _VALIDATORS) and item.func in self.only:
-                    func = item.func
-                    self.dropped[f"{func.__module__.rsplit('.', 1)[-1]}.{func.__name__}"] += 1
-                else:  # (a JsonFast form leaves a type whose check was dropped as it is)
-                    kept.append(item)
-            elif isinstance(item, _VALIDATORS):
+            if isinstance(item, _VALIDATORS) and (self.only is None or item.func in self.only):
                 func = item.func
                 self.dropped[f"{func.__module__.rsplit('.', 1)[-1]}.{func.__name__}"] += 1
-            elif isinstance(item, JsonFast):
+            elif isinstance(item, JsonFast) and self.only is None:
                 self.dropped["JsonFast"] += 1  # a JSON-mode form of a dropped validator
-            else:
+            else:  # (with ``only``, a JsonFast form leaves a type whose check went as it is)
                 kept.append(item)
         return kept
 
@@ -544,6 +538,18 @@ class PlainTwin:
         twin = pydantic.create_model(f"Plain{cls.__name__}", __config__=config, **fields)
         self.models[cls] = twin
         return twin
+
+
+def json_validator(model: type[BaseModel]) -> Callable[[bytes], object]:
+    """``model.model_validate_json``, returning the ``ValidationError`` instead of raising."""
+
+    def validate(content: bytes) -> object:
+        try:
+            return model.model_validate_json(content)
+        except ValidationError as error:
+            return error
+
+    return validate
 
 
 def same_shape(real: type[BaseModel], twin: type[BaseModel], builder: PlainTwin) -> list[str]:
@@ -946,23 +952,9 @@ def main() -> None:
     def types_only(content: bytes) -> object:
         return validate_json(KIND, content)
 
-    def model_json(content: bytes) -> object:
-        try:
-            return Handover.model_validate_json(content)
-        except ValidationError as error:
-            return error
-
-    def plain_json(content: bytes) -> object:
-        try:
-            return plain.model_validate_json(content)
-        except ValidationError as error:
-            return error
-
-    def literal_json(content: bytes) -> object:
-        try:
-            return literal.model_validate_json(content)
-        except ValidationError as error:
-            return error
+    model_json = json_validator(Handover)
+    plain_json = json_validator(plain)
+    literal_json = json_validator(literal)
 
     def js_obj(obj: Any) -> object:
         return collections.deque(js.iter_errors(obj), maxlen=0)
